@@ -1,0 +1,70 @@
+/**
+ * The one CLI. Subcommands parse their flags and call the SDK; errors become one line on stderr
+ * and an exit code (0 ok, 1 rejected or failed, 2 usage or I/O).
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import { runCheck, CHECK_HELP } from "../src/cli/check.js";
+import { type CliIo, EXIT, processIo, UsageError } from "../src/cli/io.js";
+import { createScanner } from "../src/scanner/index.js";
+
+const HELP = `Usage: crusades <command> [options]
+
+Commands:
+  check <file...>   scan train.py files with the validators' static checker
+
+Options:
+  --version         print the version and the scanner's rule-set hash
+  -h, --help        show this help; 'crusades <command> --help' for a command
+`;
+
+type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
+const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
+  check: { run: runCheck, help: CHECK_HELP },
+};
+
+function packageVersion(): string {
+  for (const candidate of ["../package.json", "../../package.json"]) {
+    try {
+      return (JSON.parse(readFileSync(new URL(candidate, import.meta.url), "utf8")) as { name: string; version: string }).version;
+    } catch {
+      // try the next layout (source tree or dist/)
+    }
+  }
+  return "unknown";
+}
+
+async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "-h" || name === "--help") {
+    io.stdout(HELP);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === "--version") {
+    const scanner = await createScanner();
+    const hash = scanner.isOk() ? scanner.value.rulesHash : "unavailable";
+    io.stdout(`crusades ${packageVersion()}\nscanner rules hash ${hash}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) throw new UsageError(`unknown command '${name}' (see crusades --help)`);
+  return command.run(rest, io);
+}
+
+const io = processIo();
+main(process.argv.slice(2), io).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // parseArgs reports unknown flags and missing values with a TypeError carrying an ERR_PARSE_ARGS code.
+    const code = (error as { code?: string }).code ?? "";
+    if (error instanceof UsageError || code.startsWith("ERR_PARSE_ARGS")) {
+      io.stderr(`crusades: ${(error as Error).message}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    io.stderr(`crusades: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = EXIT.rejected;
+  },
+);

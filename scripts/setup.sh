@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sets up everything the project needs on a fresh Debian machine (idempotent): system packages,
+# npm dependencies, the build. Safe to run again; each step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Debian packages: python3-torch (CPU) for the tests that compare with PyTorch.
+need_apt=()
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import torch" 2>/dev/null || need_apt+=(python3-torch)
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  echo "setup: installing Debian packages: ${need_apt[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+echo "setup: npm ci"
+npm ci --no-audit --no-fund --loglevel=error
+echo "setup: build"
+npm run build --silent >/dev/null

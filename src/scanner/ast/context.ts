@@ -1,0 +1,70 @@
+/**
+ * Shared state and helpers of the tree-sitter to Python-AST conversion.
+ * @module
+ */
+import type { Node as TsNode } from "web-tree-sitter";
+import type { Span } from "./nodes.js";
+import type { LineIndex } from "./positions.js";
+
+/** Where the conversion found syntax that CPython 3.11 would not accept. */
+export class SyntaxProblem extends Error {
+  override readonly name = "SyntaxProblem";
+  constructor(
+    readonly rule: "syntax.error" | "syntax.unsupported",
+    readonly at: Span,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ConvertContext {
+  /** The parsed text (what tree-sitter's offsets index). */
+  readonly text: string;
+  readonly lines: LineIndex;
+}
+
+/** Nodes that may appear anywhere and carry no syntax. */
+const EXTRAS = new Set(["comment", "line_continuation"]);
+
+/** The named children of a node, without comments and line continuations. */
+export function named(node: TsNode): TsNode[] {
+  return node.namedChildren.filter((child): child is TsNode => child !== null && !EXTRAS.has(child.type));
+}
+
+/** All children (named and anonymous tokens), without comments and line continuations. */
+export function tokens(node: TsNode): TsNode[] {
+  return node.children.filter((child): child is TsNode => child !== null && !EXTRAS.has(child.type));
+}
+
+export function field(node: TsNode, name: string): TsNode | null {
+  return node.childForFieldName(name);
+}
+
+export function fields(node: TsNode, name: string): TsNode[] {
+  return node.childrenForFieldName(name).filter((child): child is TsNode => child !== null && !EXTRAS.has(child.type));
+}
+
+export function requireField(c: ConvertContext, node: TsNode, name: string): TsNode {
+  const child = node.childForFieldName(name);
+  if (child === null) throw syntaxError(c, node, `missing ${name} in ${node.type}`);
+  return child;
+}
+
+/** Whether an anonymous token with this text is a direct child (`async`, `*`, `from`, ...). */
+export function hasToken(node: TsNode, text: string): boolean {
+  for (const child of node.children) if (child !== null && !child.isNamed && child.type === text) return true;
+  return false;
+}
+
+export function spanOf(c: ConvertContext, node: TsNode): Span {
+  return c.lines.spanAt(node.startIndex);
+}
+
+export function syntaxError(c: ConvertContext, node: TsNode, message: string): SyntaxProblem {
+  return new SyntaxProblem("syntax.error", spanOf(c, node), message);
+}
+
+export function unsupported(c: ConvertContext, node: TsNode, message: string): SyntaxProblem {
+  return new SyntaxProblem("syntax.unsupported", spanOf(c, node), message);
+}
