@@ -128,6 +128,8 @@ export const IMPORT_ALLOWLIST = [
 export const FORBIDDEN_IMPORT_PATHS = [
   "torch._C", "torch.hub", "torch.package", "torch.utils.cpp_extension", "torch.utils.dlpack", "numpy.ctypeslib",
   "numpy.f2py", "numpy.distutils", "triton.runtime.build", "transformers.dynamic_module_utils",
+  // §12.2 principles 1 and 5: pickle-based loaders, cudnn flag setters.
+  "torch.serialization", "torch.jit.load", "torch.backends.cudnn.flags", "torch.backends.cudnn.set_flags",
 ] as const;
 export const FORBIDDEN_IMPORT_NAMES = [
   "set_grad_enabled", "inference_mode", "cached_property", "abstractproperty", "DynamicClassAttribute", "ABCMeta",
@@ -144,8 +146,15 @@ export const MODULE_ATTR_EXCEPTIONS = ["torch.multiprocessing"] as const;
 export const NATIVE_LOADER_ATTRS = [
   "load_library", "cpp_extension", "load_inline", "tofile", "memmap", "open_memmap", "from_file", "PackageImporter",
   "PackageExporter", "dlpack", "f2py", "distutils",
+  // §12.2 principle 2: pluggable allocators load a shared library.
+  "CUDAPluggableAllocator", "change_current_allocator",
 ] as const;
-export const NATIVE_LOADER_PATHS = ["torch.hub", "torch.package"] as const;
+/** Resolved attribute paths (through imported names) that load code: §12.2 principles 1 and 2. */
+export const NATIVE_LOADER_PATHS = ["torch.hub", "torch.package", "torch.serialization", "torch.jit.load"] as const;
+/** §12.2 principle 4: function internals, read through any receiver. */
+export const FUNCTION_INTERNAL_ATTRS = ["__closure__", "cell_contents", "__defaults__", "__kwdefaults__"] as const;
+/** §12.2 principle 5: cudnn flag setters, as attributes of anything named `cudnn`. */
+export const CUDNN_TOGGLE_ATTRS = ["flags", "set_flags"] as const;
 export const HOOK_NAMES = [...FORBIDDEN_INTROSPECTION_ATTRS, "__set_name__"] as const;
 export const DESCRIPTOR_FACTORIES = ["property", "cached_property", "abstractproperty", "DynamicClassAttribute"] as const;
 export const METACLASS_NAMES = ["ABCMeta", "EnumMeta", "EnumType", "make_dataclass", "new_class", "prepare_class"] as const;
@@ -199,6 +208,7 @@ export const RULE_IDS = [
   "call.unsafe_loader_flag", "import.forbidden_path", "name.forbidden_dunder_binding", "attr.descriptor_factory",
   "import.forbidden_name", "builtin.type_construct", "call.metaclass_construct", "class.metaclass",
   "import.not_allowlisted", "import.relative", "attr.grad_toggle", "attr.eval_sink",
+  "attr.function_internals", "attr.cudnn_toggle",
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

@@ -4,10 +4,13 @@
  * @module
  */
 import { errAsync, okAsync, ResultAsync } from "neverthrow";
+import type { Tree } from "web-tree-sitter";
 import { SyntaxProblem } from "./ast/context.js";
 import { toPythonAst } from "./ast/convert.js";
 import type { Module, PyNode } from "./ast/nodes.js";
 import { LineIndex } from "./ast/positions.js";
+import { maskCommentLines } from "./ast/comment-lines.js";
+import { maskKeywords, misreadSoftKeywords } from "./ast/soft-keywords.js";
 import { childNodes, visitAll } from "./ast/walk.js";
 import { analyseBindings } from "./bindings.js";
 import { computeFacts } from "./facts.js";
@@ -74,6 +77,40 @@ function importedModules(module: Module): string[] {
   return [...found].sort();
 }
 
+/**
+ * Parses with comment-only lines blanked (comment-lines.ts) and misread soft keywords renamed
+ * (soft-keywords.ts); offsets never move. If a blanked line turns out to lie inside a string
+ * literal of the tree, the tokenizer misjudged it and the original text is parsed instead.
+ */
+function parseTree(grammar: LoadedGrammar, text: string): { tree: Tree; renamed: ReadonlyMap<number, string>; inventory: TreeInventory } {
+  const parse = (input: string): Tree => {
+    const tree = grammar.parser.parse(input);
+    if (tree === null) throw new Error("tree-sitter returned no tree");
+    return tree;
+  };
+  const masked = maskCommentLines(text);
+  let input = masked.text;
+  let tree = parse(input);
+  let inventory = inventoryTree(tree);
+  const insideString = (offset: number) => inventory.strings.some((s) => offset > s.start && offset < s.end);
+  let maskedComments = masked.ranges;
+  if (maskedComments.some(([start]) => insideString(start))) {
+    tree.delete();
+    input = text;
+    maskedComments = [];
+    tree = parse(input);
+    inventory = inventoryTree(tree);
+  }
+  const renamed = misreadSoftKeywords(tree.rootNode);
+  if (renamed.size > 0) {
+    tree.delete();
+    tree = parse(maskKeywords(input, renamed));
+    inventory = inventoryTree(tree);
+  }
+  const comments = [...inventory.comments, ...maskedComments].sort((a, b) => a[0] - b[0]);
+  return { tree, renamed, inventory: { ...inventory, comments } };
+}
+
 /** A source that parsed into CPython's abstract syntax, with what the later phases need. */
 interface ParsedSource {
   readonly module: Module;
@@ -94,10 +131,10 @@ export function parseSource(grammar: LoadedGrammar, bytes: Uint8Array, report: R
   // CPython reads CRLF as LF; doing the same keeps string values exact and moves no line or column.
   const text = decoded.text.replaceAll("\r\n", "\n");
   const lines = new LineIndex(text, hadBom ? 1 : 0);
-  const tree = grammar.parser.parse(text);
-  if (tree === null) throw new Error("tree-sitter returned no tree");
+  const parsed = parseTree(grammar, text);
+  const { tree, renamed } = parsed;
   try {
-    const inventory = inventoryTree(tree);
+    const inventory = parsed.inventory;
     if (reportSyntaxErrors(inventory, lines, report) || reportTreeLimits(inventory, lines, report)) return null;
     // The converter recurses; a tree this deep cannot be within the AST nesting limit anyway.
     if (inventory.maxDepth > LIMITS.maxNestingDepth * 8) {
@@ -106,7 +143,7 @@ export function parseSource(grammar: LoadedGrammar, bytes: Uint8Array, report: R
     }
     let module: Module;
     try {
-      module = toPythonAst(tree.rootNode, text, lines);
+      module = toPythonAst(tree.rootNode, text, lines, renamed);
     } catch (error) {
       if (!(error instanceof SyntaxProblem)) throw error;
       report(error.rule, error.at, error.message);

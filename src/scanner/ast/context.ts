@@ -22,6 +22,12 @@ export interface ConvertContext {
   /** The parsed text (what tree-sitter's offsets index). */
   readonly text: string;
   readonly lines: LineIndex;
+  /** `list_splat` nodes that tree-sitter misplaced inside a call (`*f(x)`), read as their operand. */
+  readonly hoistedSplats: Set<number>;
+  /** Positions that differ from the tree-sitter node's start (the calls above a hoisted splat). */
+  readonly spanOverrides: Map<number, Span>;
+  /** Identifiers renamed before parsing (soft-keywords.ts), by offset, with their real names. */
+  readonly renamed: ReadonlyMap<number, string>;
 }
 
 /** Nodes that may appear anywhere and carry no syntax. */
@@ -58,7 +64,7 @@ export function hasToken(node: TsNode, text: string): boolean {
 }
 
 export function spanOf(c: ConvertContext, node: TsNode): Span {
-  return c.lines.spanAt(node.startIndex);
+  return c.spanOverrides.get(node.id) ?? c.lines.spanAt(node.startIndex);
 }
 
 export function syntaxError(c: ConvertContext, node: TsNode, message: string): SyntaxProblem {

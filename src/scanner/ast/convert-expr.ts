@@ -34,7 +34,7 @@ export function convertExpr(c: ConvertContext, node: TsNode): Expr {
   const span = spanOf(c, node);
   switch (node.type) {
     case "identifier":
-      return { kind: "Name", ...span, id: node.text, ctx: "Load" };
+      return { kind: "Name", ...span, id: c.renamed.get(node.startIndex) ?? node.text, ctx: "Load" };
     case "true":
     case "false":
       return { kind: "Constant", ...span, value: { type: "bool", value: node.type === "true" } };
@@ -88,6 +88,7 @@ export function convertExpr(c: ConvertContext, node: TsNode): Expr {
     }
     case "binary_operator": {
       const token = requireField(c, node, "operator").type;
+      if (BITWISE_PRECEDENCE[token] !== undefined) return convertBitwiseChain(c, node);
       const op = BINARY_OPERATORS[token];
       if (op === undefined) throw syntaxError(c, node, `unknown operator '${token}'`);
       return { kind: "BinOp", ...span, left: convertExpr(c, requireField(c, node, "left")), op, right: convertExpr(c, requireField(c, node, "right")) };
@@ -122,6 +123,7 @@ export function convertExpr(c: ConvertContext, node: TsNode): Expr {
     case "yield":
       return convertYield(c, node);
     case "list_splat":
+      if (c.hoistedSplats.has(node.id)) return convertExpr(c, onlyChild(c, node));
       throw syntaxError(c, node, "cannot use starred expression here");
     case "print_statement":
     case "exec_statement":
@@ -131,14 +133,82 @@ export function convertExpr(c: ConvertContext, node: TsNode): Expr {
   }
 }
 
+/**
+ * tree-sitter-python ranks `&` below `^`; Python ranks `|` < `^` < `&`. A chain of these operators
+ * is flattened in source order and rebuilt with Python's precedence (all left-associative). Its
+ * operands bind tighter than all three in both grammars, so they are already grouped correctly.
+ */
+const BITWISE_PRECEDENCE: Readonly<Record<string, number>> = { "|": 1, "^": 2, "&": 3 };
+
+function convertBitwiseChain(c: ConvertContext, node: TsNode): Expr {
+  const operands: TsNode[] = [];
+  const operators: string[] = [];
+  const flatten = (n: TsNode): void => {
+    const op = n.type === "binary_operator" ? requireField(c, n, "operator").type : "";
+    if (BITWISE_PRECEDENCE[op] === undefined) {
+      operands.push(n);
+      return;
+    }
+    flatten(requireField(c, n, "left"));
+    operators.push(op);
+    flatten(requireField(c, n, "right"));
+  };
+  flatten(node);
+  const values: { expr: Expr; start: TsNode }[] = [];
+  const pending: string[] = [];
+  const reduce = () => {
+    const right = values.pop()!;
+    const left = values.pop()!;
+    const op = pending.pop()!;
+    values.push({ expr: { kind: "BinOp", ...spanOf(c, left.start), left: left.expr, op: BINARY_OPERATORS[op]!, right: right.expr }, start: left.start });
+  };
+  values.push({ expr: convertExpr(c, operands[0]!), start: operands[0]! });
+  operators.forEach((op, i) => {
+    while (pending.length > 0 && BITWISE_PRECEDENCE[pending.at(-1)!]! >= BITWISE_PRECEDENCE[op]!) reduce();
+    pending.push(op);
+    values.push({ expr: convertExpr(c, operands[i + 1]!), start: operands[i + 1]! });
+  });
+  while (pending.length > 0) reduce();
+  return values[0]!.expr;
+}
+
 /** The elements of a bare `a, b` list (`expression_list`, `pattern_list`) in Load context. */
 export function convertExprList(c: ConvertContext, node: TsNode): Expr[] {
   return named(node).map((child) => convertElement(c, child));
 }
 
+/** The field holding the primary a call, attribute or subscript applies to. */
+const PRIMARY_FIELD: Readonly<Record<string, string>> = { call: "function", attribute: "object", subscript: "value" };
+
+/**
+ * tree-sitter reads `*f(x)`, `*a.b()` and `*t[i]` in some places as a call (attribute, subscript)
+ * of `*f`; CPython reads the star as applying to the whole primary. Returns the chain of primaries
+ * above the misplaced `list_splat`, and the splat, if any.
+ */
+function misplacedSplat(node: TsNode): { chain: TsNode[]; splat: TsNode } | null {
+  const chain: TsNode[] = [];
+  let current: TsNode | null = node;
+  while (current !== null && PRIMARY_FIELD[current.type] !== undefined) {
+    chain.push(current);
+    const inner: TsNode | null = field(current, PRIMARY_FIELD[current.type]!);
+    if (inner?.type === "list_splat") return { chain, splat: inner };
+    current = inner;
+  }
+  return null;
+}
+
 /** An element of a display or call, where `*x` is allowed. */
 function convertElement(c: ConvertContext, node: TsNode): Expr {
   if (node.type === "list_splat") return { kind: "Starred", ...spanOf(c, node), value: convertExpr(c, onlyChild(c, node)), ctx: "Load" };
+  const misplaced = misplacedSplat(node);
+  if (misplaced !== null) {
+    const { chain, splat } = misplaced;
+    c.hoistedSplats.add(splat.id);
+    // The primaries start at the operand, after the star, as in CPython.
+    const operandStart = spanOf(c, onlyChild(c, splat));
+    for (const primary of chain) c.spanOverrides.set(primary.id, operandStart);
+    return { kind: "Starred", ...spanOf(c, splat), value: convertExpr(c, node), ctx: "Load" };
+  }
   if (node.type === "parenthesized_list_splat") throw syntaxError(c, node, "cannot use starred expression here");
   return convertExpr(c, node);
 }
@@ -277,7 +347,8 @@ function convertSubscriptIndex(c: ConvertContext, node: TsNode): Expr {
   const parts = fields(node, "subscript");
   const trailingComma = tokens(node).some((t) => !t.isNamed && t.type === ",");
   const converted = parts.map((part) => (part.type === "slice" ? convertSlice(c, part) : convertElement(c, part)));
-  if (converted.length === 1 && !trailingComma) return converted[0]!;
+  // `a[*b]` is a one-element tuple in CPython 3.11.
+  if (converted.length === 1 && !trailingComma && converted[0]!.kind !== "Starred") return converted[0]!;
   if (parts.length === 0) throw syntaxError(c, node, "empty subscript");
   return { kind: "Tuple", ...spanOf(c, parts[0]!), elts: converted, ctx: "Load" };
 }
@@ -303,7 +374,7 @@ export function convertTarget(c: ConvertContext, node: TsNode, ctx: ExprContext)
   const span = spanOf(c, node);
   switch (node.type) {
     case "identifier":
-      return { kind: "Name", ...span, id: node.text, ctx };
+      return { kind: "Name", ...span, id: c.renamed.get(node.startIndex) ?? node.text, ctx };
     case "attribute":
       return { kind: "Attribute", ...span, value: convertExpr(c, requireField(c, node, "object")), attr: requireField(c, node, "attribute").text, ctx };
     case "subscript":

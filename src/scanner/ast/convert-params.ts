@@ -132,7 +132,12 @@ export function convertAnnotation(c: ConvertContext, node: TsNode): Expr {
       if (children.length !== 2 || object === undefined || attribute === undefined) throw syntaxError(c, node, "malformed annotation");
       return { kind: "Attribute", ...span, value: convertAnnotation(c, object), attr: attribute.text, ctx: "Load" };
     }
-    case "splat_type":
+    case "splat_type": {
+      // `*args: *Ts` (PEP 646, Python 3.11)
+      const name = children[0];
+      if (name === undefined) throw syntaxError(c, node, "malformed annotation");
+      return { kind: "Starred", ...span, value: convertExpr(c, name), ctx: "Load" };
+    }
     case "constrained_type":
       throw unsupported(c, node, `annotation form '${node.type.replaceAll("_", " ")}' is not Python 3.11 syntax`);
     default:

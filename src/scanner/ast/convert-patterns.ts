@@ -142,8 +142,7 @@ function convertMapping(c: ConvertContext, node: TsNode, span: Span): Pattern {
       minus = null;
     } else if (role === "value") {
       if (pendingKey === null) throw syntaxError(c, child, "mapping pattern value without a key");
-      const key = pendingKey.node.type === "dotted_name" ? dottedValue(c, named(pendingKey.node)) : number(c, pendingKey);
-      keys.push(key);
+      keys.push(mappingKey(c, pendingKey));
       patterns.push(convertCasePattern(c, child));
       pendingKey = null;
     } else if (child.type === "splat_pattern") {
@@ -151,6 +150,15 @@ function convertMapping(c: ConvertContext, node: TsNode, span: Span): Pattern {
     }
   }
   return { kind: "MatchMapping", ...span, keys, patterns, rest };
+}
+
+/** A mapping pattern's key is a value pattern's expression (a literal, a dotted name, a complex number). */
+function mappingKey(c: ConvertContext, item: Item): Expr {
+  if (item.node.type === "dotted_name") return dottedValue(c, named(item.node));
+  const pattern = convertItem(c, item);
+  if (pattern.kind === "MatchValue") return pattern.value;
+  if (pattern.kind === "MatchSingleton") return { kind: "Constant", line: pattern.line, col: pattern.col, value: pattern.value };
+  throw syntaxError(c, item.node, "mapping pattern keys may only match literals and attribute lookups");
 }
 
 function convertClassPattern(c: ConvertContext, node: TsNode, span: Span): Pattern {

@@ -117,7 +117,7 @@ function readField(c: ConvertContext, node: TsNode, span: Span, quote: string, s
   const conversionNode = field(node, "type_conversion");
   const specNode = field(node, "format_specifier");
   const exprEnd = conversionNode?.startIndex ?? specNode?.startIndex ?? node.endIndex - 1;
-  rejectNewerFieldSyntax(c, node, source.slice(node.startIndex + 1, exprEnd), quote);
+  rejectNewerFieldSyntax(c, node, source.slice(node.startIndex + 1, exprEnd), maskNestedStrings(node, source, exprEnd), quote);
 
   const selfDocumenting = node.children.some((n) => n !== null && !n.isNamed && n.type === "=");
   let conversion = -1;
@@ -128,10 +128,13 @@ function readField(c: ConvertContext, node: TsNode, span: Span, quote: string, s
   } else if (selfDocumenting && specNode === null) {
     conversion = "r".charCodeAt(0);
   }
-  const format_spec = specNode === null ? null : readFormatSpec(c, specNode, quote, source, pieceSpan);
+  const format_spec = specNode === null ? null : readFormatSpec(c, specNode, span, quote, source, pieceSpan);
+  // CPython 3.11 parses a field's expression wrapped in parentheses, so a bare tuple starts one
+  // column early, at the invisible opening parenthesis.
+  const tupleStart = spanOf(c, expression);
   const value: Expr =
     expression.type === "expression_list" || expression.type === "pattern_list"
-      ? { kind: "Tuple", ...spanOf(c, expression), elts: convertExprList(c, expression), ctx: "Load" }
+      ? { kind: "Tuple", line: tupleStart.line, col: tupleStart.col - 1, elts: convertExprList(c, expression), ctx: "Load" }
       : convertExpr(c, expression);
   const formatted: FormattedValue = { kind: "FormattedValue", ...span, value, conversion, format_spec };
   if (!selfDocumenting) return [{ kind: "field", node: formatted }];
@@ -139,17 +142,21 @@ function readField(c: ConvertContext, node: TsNode, span: Span, quote: string, s
   return [{ kind: "text", value: text }, { kind: "field", node: formatted }];
 }
 
-function readFormatSpec(c: ConvertContext, node: TsNode, quote: string, source: string, pieceSpan: Span): JoinedStr {
+function readFormatSpec(c: ConvertContext, node: TsNode, span: Span, quote: string, source: string, pieceSpan: Span): JoinedStr {
   const parts: Part[] = [];
   let cursor = node.startIndex + 1; // after ':'
   for (const child of node.namedChildren) {
     if (child === null || child.type !== "format_expression") continue;
     pushSpecText(c, node, parts, source.slice(cursor, child.startIndex));
-    parts.push(...readField(c, child, pieceSpan, quote, source, pieceSpan));
+    parts.push(...readField(c, child, span, quote, source, pieceSpan));
     cursor = child.endIndex;
   }
   pushSpecText(c, node, parts, source.slice(cursor, node.endIndex));
-  return { kind: "JoinedStr", ...pieceSpan, values: joinParts(parts, pieceSpan) };
+  // CPython 3.11 gives the spec's trailing text the piece's position, the rest the literal's.
+  const values = joinParts(parts, span);
+  const last = values.at(-1);
+  if (last?.kind === "Constant") values[values.length - 1] = { ...last, ...pieceSpan };
+  return { kind: "JoinedStr", ...pieceSpan, values };
 }
 
 function pushSpecText(c: ConvertContext, node: TsNode, parts: Part[], raw: string): void {
@@ -158,12 +165,23 @@ function pushSpecText(c: ConvertContext, node: TsNode, parts: Part[], raw: strin
   parts.push({ kind: "text", value: withLiteralErrors(c, node, () => decodeStrBody(raw, false)) });
 }
 
+/** The field's expression text with nested string literals blanked (a `#` inside them is fine in 3.11). */
+function maskNestedStrings(node: TsNode, source: string, exprEnd: number): string {
+  let text = source.slice(node.startIndex + 1, exprEnd);
+  for (const nested of node.descendantsOfType("string")) {
+    if (nested === null || nested.endIndex > exprEnd) continue;
+    const from = nested.startIndex - node.startIndex - 1;
+    text = text.slice(0, from) + " ".repeat(nested.endIndex - nested.startIndex) + text.slice(from + nested.endIndex - nested.startIndex);
+  }
+  return text;
+}
+
 /** scanner.md §1 rule 13: replacement-field forms that only Python 3.12 accepts. */
-function rejectNewerFieldSyntax(c: ConvertContext, node: TsNode, expressionText: string, quote: string): void {
+function rejectNewerFieldSyntax(c: ConvertContext, node: TsNode, expressionText: string, outsideStrings: string, quote: string): void {
   const enclosing = quote.length === 3 ? quote : quote[0]!;
   if (expressionText.includes(enclosing)) throw unsupported(c, node, "f-string replacement field reuses the enclosing quote (Python 3.12 syntax)");
   if (expressionText.includes("\\")) throw unsupported(c, node, "backslash in an f-string replacement field (Python 3.12 syntax)");
-  if (expressionText.includes("#")) throw unsupported(c, node, "'#' in an f-string replacement field (Python 3.12 syntax)");
+  if (outsideStrings.includes("#")) throw unsupported(c, node, "'#' in an f-string replacement field (Python 3.12 syntax)");
   if (quote.length === 1 && expressionText.includes("\n")) throw unsupported(c, node, "line break in a single-quoted f-string replacement field (Python 3.12 syntax)");
 }
 

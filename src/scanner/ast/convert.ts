@@ -13,8 +13,8 @@ import type { Alias, ExceptHandler, Expr, Module, Stmt, WithItem } from "./nodes
 import type { LineIndex } from "./positions.js";
 
 /** Converts a parsed module. Throws `SyntaxProblem` where CPython 3.11 would not accept it. */
-export function toPythonAst(root: TsNode, text: string, lines: LineIndex): Module {
-  const c: ConvertContext = { text, lines };
+export function toPythonAst(root: TsNode, text: string, lines: LineIndex, renamed: ReadonlyMap<number, string> = new Map()): Module {
+  const c: ConvertContext = { text, lines, hoistedSplats: new Set(), spanOverrides: new Map(), renamed };
   return { kind: "Module", line: 1, col: 1, body: convertStatements(c, named(root)) };
 }
 
@@ -130,7 +130,7 @@ function convertExpressionStatement(c: ConvertContext, node: TsNode): Stmt {
   const children = named(node);
   const first = children[0];
   if (first === undefined) throw syntaxError(c, node, "empty statement");
-  if (children.length > 1) {
+  if (children.length > 1 || hasToken(node, ",")) {
     return { kind: "Expr", ...span, value: { kind: "Tuple", ...span, elts: children.map((e) => convertExpr(c, e)), ctx: "Load" } };
   }
   if (first.type === "assignment") return convertAssignment(c, first);
@@ -263,7 +263,9 @@ function convertWith(c: ConvertContext, node: TsNode): Stmt {
   const clause = named(node).find((n) => n.type === "with_clause");
   if (clause === undefined) throw syntaxError(c, node, "with needs an item");
   const items: WithItem[] = named(clause).map((item) => {
-    const value = requireField(c, item, "value");
+    let value = requireField(c, item, "value");
+    // `with (a as b):` reads as one parenthesized item.
+    if (value.type === "parenthesized_expression" && named(value)[0]?.type === "as_pattern") value = named(value)[0]!;
     if (value.type === "as_pattern") {
       const [contextNode] = named(value);
       const alias = field(value, "alias");

@@ -106,7 +106,7 @@ function fromCodePoints(codePoints: readonly number[]): string {
 /** The value of a `str` literal body (or an f-string literal segment, with `fstring` set). */
 export function decodeStrBody(body: string, raw: boolean, fstring = false): string {
   let text = body;
-  if (fstring) text = unescapeBraces(text);
+  if (fstring) text = unescapeBraces(text, raw);
   if (raw) return text;
   return fromCodePoints(decodeEscapes(text, false));
 }
@@ -120,11 +120,21 @@ export function decodeBytesBody(body: string, raw: boolean): Uint8Array {
   return Uint8Array.from(decodeEscapes(body, true));
 }
 
-/** `{{` and `}}` become `{` and `}` in f-string literal text; a single `}` is an error. */
-function unescapeBraces(text: string): string {
+/**
+ * `{{` and `}}` become `{` and `}` in f-string literal text; a single brace is an error. The braces
+ * of a `\N{...}` escape (non-raw literals) are not field delimiters.
+ */
+function unescapeBraces(text: string, raw: boolean): string {
   let out = "";
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
+    if (!raw && ch === "\\") {
+      const close = text[i + 1] === "N" && text[i + 2] === "{" ? text.indexOf("}", i) : -1;
+      const end = close >= 0 ? close : i + 1;
+      out += text.slice(i, end + 1);
+      i = end;
+      continue;
+    }
     if ((ch === "{" || ch === "}") && text[i + 1] === ch) {
       out += ch;
       i++;

@@ -2,13 +2,16 @@
  * The project's rules beyond the reference that look at single nodes (scanner.md §12): module
  * objects used as values (R2), forbidden modules reached as attributes (R5), native-code and
  * code-loading sinks (R6), proxy hooks and descriptor factories (R7), class construction (R9),
- * gradient toggles by reference (R11) and annotation evaluation (R12).
+ * gradient toggles by reference (R11), annotation evaluation (R12), and the §12.2 principles
+ * that no list of the reference covers (function internals, cudnn flag setters).
  * @module
  */
 import type { Call, Expr, PyNode } from "../ast/nodes.js";
 import type { Edge } from "../ast/walk.js";
 import {
+  CUDNN_TOGGLE_ATTRS,
   DESCRIPTOR_FACTORIES,
+  FUNCTION_INTERNAL_ATTRS,
   EVAL_SINKS,
   FORBIDDEN_GRAD_TOGGLE_CALLS,
   HOOK_NAMES,
@@ -31,6 +34,8 @@ const METACLASSES = setOf(METACLASS_NAMES);
 const GRAD_TOGGLES = setOf(FORBIDDEN_GRAD_TOGGLE_CALLS);
 const SINKS = setOf(EVAL_SINKS);
 const UNSAFE_LOADER_FLAGS = new Set(["allow_pickle", "trust_remote_code"]);
+const FUNCTION_INTERNALS = setOf(FUNCTION_INTERNAL_ATTRS);
+const CUDNN_TOGGLES = setOf(CUDNN_TOGGLE_ATTRS);
 
 /** Nodes inside the second argument of `isinstance`/`issubclass`, where `type` may appear (R9). */
 export interface ProjectRuleState {
@@ -86,6 +91,9 @@ function checkAttribute(node: Extract<PyNode, { kind: "Attribute" }>, ctx: RuleC
   if (METACLASSES.has(attr)) ctx.report("call.metaclass_construct", node, `reference to class factory ${quoted(attr)}`);
   if (GRAD_TOGGLES.has(attr)) ctx.report("attr.grad_toggle", node, `reference to gradient toggle ${quoted(attr)}`);
   if (SINKS.has(attr)) ctx.report("attr.eval_sink", node, `reference to annotation-evaluation entry point ${quoted(attr)}`);
+  if (FUNCTION_INTERNALS.has(attr)) ctx.report("attr.function_internals", node, `access to function internals ${quoted(attr)}`);
+  const receiver = node.value.kind === "Attribute" ? node.value.attr : node.value.kind === "Name" ? node.value.id : null;
+  if (CUDNN_TOGGLES.has(attr) && receiver === "cudnn") ctx.report("attr.cudnn_toggle", node, `cudnn.${attr} changes determinism flags the verification relies on`);
 }
 
 /** The hook-name bindings that are not Names (R7): definitions, parameters, aliases, handlers, captures. */

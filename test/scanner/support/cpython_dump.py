@@ -61,6 +61,7 @@ def main():
         try:
             data = open(path, "rb").read()
             tree = ast.parse(data)
+            compile(data, path, "exec")  # what CPython cannot compile, it cannot import either
             lines = data.replace(b"\r\n", b"\n").split(b"\n")
             print(json.dumps({"path": path, "ok": True, "tree": dump(tree, lines)}))
         except Exception as error:  # noqa: BLE001 - any failure is reported, not raised
