@@ -1,11 +1,11 @@
 /**
  * Rules that need the parse tree but not Python's abstract syntax (scanner.md §1): parse errors
  * (12), size and literal limits (14), and the rules that need string and comment boundaries
- * (9, 10, 11, 15). One cursor walk over the tree-sitter tree gathers what they need.
+ * (9, 10, 11, 15). One walk over the copied tree gathers what they need.
  * @module
  */
-import type { Tree } from "web-tree-sitter";
 import type { LineIndex } from "./ast/positions.js";
+import type { SyntaxNode } from "./ast/syntax-tree.js";
 import { LIMITS } from "./lists.js";
 import type { Report } from "./rules/report.js";
 
@@ -31,8 +31,8 @@ export interface TreeInventory {
 
 const LITERAL_TYPES = new Set(["string", "integer", "float"]);
 
-/** Walks the tree once with a cursor (no node objects for most nodes). */
-export function inventoryTree(tree: Tree): TreeInventory {
+/** Walks the copied tree once, iteratively. */
+export function inventoryTree(root: SyntaxNode): TreeInventory {
   const syntaxErrors: { offset: number; missing: string | null }[] = [];
   const strings: StringLiteral[] = [];
   const comments: [number, number][] = [];
@@ -40,43 +40,34 @@ export function inventoryTree(tree: Tree): TreeInventory {
   let maxDepth = 0;
   let longestLiteral: { offset: number; length: number } | null = null;
 
-  const cursor = tree.walk();
-  let depth = 0;
-  for (;;) {
+  const stack: [SyntaxNode, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
     nodeCount++;
     if (depth > maxDepth) maxDepth = depth;
-    const type = cursor.nodeType;
-    if (type === "ERROR") syntaxErrors.push({ offset: cursor.startIndex, missing: null });
-    else if (cursor.nodeIsMissing) syntaxErrors.push({ offset: cursor.startIndex, missing: type });
-    else if (type === "comment") comments.push([cursor.startIndex, cursor.endIndex]);
+    const type = node.type;
+    if (type === "ERROR") syntaxErrors.push({ offset: node.startIndex, missing: null });
+    else if (node.isMissing) syntaxErrors.push({ offset: node.startIndex, missing: type });
+    else if (type === "comment") comments.push([node.startIndex, node.endIndex]);
     if (LITERAL_TYPES.has(type)) {
-      const length = cursor.endIndex - cursor.startIndex;
-      if (length > (longestLiteral?.length ?? LIMITS.maxLiteralChars)) longestLiteral = { offset: cursor.startIndex, length };
+      const length = node.endIndex - node.startIndex;
+      if (length > (longestLiteral?.length ?? LIMITS.maxLiteralChars)) longestLiteral = { offset: node.startIndex, length };
       if (type === "string") {
-        const literal = readStringLiteral(cursor.currentNode);
+        const literal = readStringLiteral(node);
         if (literal !== null) strings.push(literal);
       }
     }
-    if (cursor.gotoFirstChild()) {
-      depth++;
-      continue;
-    }
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) {
-        cursor.delete();
-        return { syntaxErrors, strings, comments, nodeCount, maxDepth, longestLiteral };
-      }
-      depth--;
-    }
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push([node.children[i]!, depth + 1]);
   }
+  syntaxErrors.sort((a, b) => a.offset - b.offset);
+  return { syntaxErrors, strings, comments, nodeCount, maxDepth, longestLiteral };
 }
 
-function readStringLiteral(node: Tree["rootNode"]): StringLiteral | null {
+function readStringLiteral(node: SyntaxNode): StringLiteral | null {
   let start: { end: number; text: string } | null = null;
   let closed = false;
   const fields: [number, number][] = [];
   for (const child of node.children) {
-    if (child === null) continue;
     if (child.type === "string_start") start = { end: child.endIndex, text: child.text };
     else if (child.type === "string_end") closed = true;
     else if (child.type === "interpolation") fields.push([child.startIndex, child.endIndex]);
@@ -112,7 +103,7 @@ export function reportTreeLimits(inventory: TreeInventory, lines: LineIndex, rep
 }
 
 /** Sorted, non-overlapping ranges with a membership test by binary search. */
-class Ranges {
+export class Ranges {
   private readonly ranges: [number, number][];
   constructor(ranges: [number, number][]) {
     this.ranges = ranges.filter(([s, e]) => e > s).sort((a, b) => a[0] - b[0]);

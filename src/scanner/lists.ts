@@ -185,6 +185,8 @@ export const LIMITS = {
   maxReportedSyntaxErrors: 20,
   maxBytesLiteralElements: MAX_BYTES_LITERAL_ELTS,
   maxConstantResultChars: 100_000,
+  /** Characters all constant constructions of one file may build together (a denial-of-service bound). */
+  maxConstantWorkChars: 5_000_000,
 } as const;
 
 /** §16: every active rule id. A semantic change gets a new id; ids never change meaning. */

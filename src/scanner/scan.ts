@@ -4,22 +4,23 @@
  * @module
  */
 import { errAsync, okAsync, ResultAsync } from "neverthrow";
-import type { Tree } from "web-tree-sitter";
 import { SyntaxProblem } from "./ast/context.js";
 import { toPythonAst } from "./ast/convert.js";
 import type { Module, PyNode } from "./ast/nodes.js";
 import { LineIndex } from "./ast/positions.js";
 import { maskCommentLines } from "./ast/comment-lines.js";
+import { copyTree, type SyntaxNode } from "./ast/syntax-tree.js";
 import { maskKeywords, misreadSoftKeywords } from "./ast/soft-keywords.js";
 import { childNodes, visitAll } from "./ast/walk.js";
 import { analyseBindings } from "./bindings.js";
 import { computeFacts } from "./facts.js";
 import { checkBytes, checkText } from "./input-rules.js";
-import { inventoryTree, reportLexicalRules, reportSyntaxErrors, reportTreeLimits, type TreeInventory } from "./lexical-rules.js";
+import { inventoryTree, Ranges, reportLexicalRules, reportSyntaxErrors, reportTreeLimits, type TreeInventory } from "./lexical-rules.js";
 import { LIMITS } from "./lists.js";
 import { type GrammarLoadError, type LoadedGrammar, loadGrammar } from "./parser.js";
 import { computeRulesHash } from "./rules-hash.js";
 import type { NodeRule, RuleContext } from "./rules/context.js";
+import { withConstantBudget } from "./constant/index.js";
 import { checkConstructedStrings } from "./rules/constructed-strings.js";
 import { checkImportRules } from "./rules/imports.js";
 import { createProjectRules } from "./rules/project.js";
@@ -82,33 +83,35 @@ function importedModules(module: Module): string[] {
  * (soft-keywords.ts); offsets never move. If a blanked line turns out to lie inside a string
  * literal of the tree, the tokenizer misjudged it and the original text is parsed instead.
  */
-function parseTree(grammar: LoadedGrammar, text: string): { tree: Tree; renamed: ReadonlyMap<number, string>; inventory: TreeInventory } {
-  const parse = (input: string): Tree => {
+function parseTree(grammar: LoadedGrammar, text: string): { root: SyntaxNode; renamed: ReadonlyMap<number, string>; inventory: TreeInventory } {
+  const parse = (input: string): SyntaxNode => {
     const tree = grammar.parser.parse(input);
     if (tree === null) throw new Error("tree-sitter returned no tree");
-    return tree;
+    try {
+      return copyTree(tree, input);
+    } finally {
+      tree.delete();
+    }
   };
   const masked = maskCommentLines(text);
   let input = masked.text;
-  let tree = parse(input);
-  let inventory = inventoryTree(tree);
-  const insideString = (offset: number) => inventory.strings.some((s) => offset > s.start && offset < s.end);
+  let root = parse(input);
+  let inventory = inventoryTree(root);
+  const strings = new Ranges(inventory.strings.map((s) => [s.start + 1, s.end] as [number, number]));
   let maskedComments = masked.ranges;
-  if (maskedComments.some(([start]) => insideString(start))) {
-    tree.delete();
+  if (maskedComments.some(([start]) => strings.contains(start))) {
     input = text;
     maskedComments = [];
-    tree = parse(input);
-    inventory = inventoryTree(tree);
+    root = parse(input);
+    inventory = inventoryTree(root);
   }
-  const renamed = misreadSoftKeywords(tree.rootNode);
+  const renamed = misreadSoftKeywords(root);
   if (renamed.size > 0) {
-    tree.delete();
-    tree = parse(maskKeywords(input, renamed));
-    inventory = inventoryTree(tree);
+    root = parse(maskKeywords(input, renamed));
+    inventory = inventoryTree(root);
   }
   const comments = [...inventory.comments, ...maskedComments].sort((a, b) => a[0] - b[0]);
-  return { tree, renamed, inventory: { ...inventory, comments } };
+  return { root, renamed, inventory: { ...inventory, comments } };
 }
 
 /** A source that parsed into CPython's abstract syntax, with what the later phases need. */
@@ -131,10 +134,8 @@ export function parseSource(grammar: LoadedGrammar, bytes: Uint8Array, report: R
   // CPython reads CRLF as LF; doing the same keeps string values exact and moves no line or column.
   const text = decoded.text.replaceAll("\r\n", "\n");
   const lines = new LineIndex(text, hadBom ? 1 : 0);
-  const parsed = parseTree(grammar, text);
-  const { tree, renamed } = parsed;
-  try {
-    const inventory = parsed.inventory;
+  const { root, renamed, inventory } = parseTree(grammar, text);
+  {
     if (reportSyntaxErrors(inventory, lines, report) || reportTreeLimits(inventory, lines, report)) return null;
     // The converter recurses; a tree this deep cannot be within the AST nesting limit anyway.
     if (inventory.maxDepth > LIMITS.maxNestingDepth * 8) {
@@ -143,7 +144,7 @@ export function parseSource(grammar: LoadedGrammar, bytes: Uint8Array, report: R
     }
     let module: Module;
     try {
-      module = toPythonAst(tree.rootNode, text, lines, renamed);
+      module = toPythonAst(root, text, lines, renamed);
     } catch (error) {
       if (!(error instanceof SyntaxProblem)) throw error;
       report(error.rule, error.at, error.message);
@@ -155,8 +156,6 @@ export function parseSource(grammar: LoadedGrammar, bytes: Uint8Array, report: R
       return null;
     }
     return { module, text, lines, inventory };
-  } finally {
-    tree.delete();
   }
 }
 
@@ -191,11 +190,17 @@ function scanWith(grammar: LoadedGrammar, rulesHash: string, source: string | Ui
     createProjectRules(),
   ];
   const attributes = new Set<string>();
-  visitAll(module, (node, edge) => {
-    for (const rule of nodeRules) rule(node, edge, ctx);
-    checkConstructedStrings(node, report);
-    if (node.kind === "Attribute") attributes.add(node.attr);
+  const budget = withConstantBudget(LIMITS.maxConstantWorkChars, (budget) => {
+    visitAll(module, (node, edge) => {
+      for (const rule of nodeRules) rule(node, edge, ctx);
+      checkConstructedStrings(node, report);
+      if (node.kind === "Attribute") attributes.add(node.attr);
+    });
+    return budget;
   });
+  if (budget.exhausted) {
+    report("input.too_complex", { line: 0, col: 0 }, `constant expressions build more than ${LIMITS.maxConstantWorkChars} characters in total`);
+  }
   checkStructure(module, report);
   const strategy = checkStrategy(module, gpus, report);
   const list = violations.sorted();

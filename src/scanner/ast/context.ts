@@ -2,7 +2,7 @@
  * Shared state and helpers of the tree-sitter to Python-AST conversion.
  * @module
  */
-import type { Node as TsNode } from "web-tree-sitter";
+import type { SyntaxNode as TsNode } from "./syntax-tree.js";
 import type { Span } from "./nodes.js";
 import type { LineIndex } from "./positions.js";
 

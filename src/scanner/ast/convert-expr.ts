@@ -4,7 +4,7 @@
  * target, a starred expression where none is allowed) is a `SyntaxProblem`.
  * @module
  */
-import type { Node as TsNode } from "web-tree-sitter";
+import type { SyntaxNode as TsNode } from "./syntax-tree.js";
 import { type ConvertContext, field, fields, hasToken, named, requireField, spanOf, syntaxError, tokens, unsupported } from "./context.js";
 import { convertParameters } from "./convert-params.js";
 import { convertStringLiteral } from "./convert-strings.js";

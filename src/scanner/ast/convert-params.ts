@@ -3,7 +3,7 @@
  * before `/`, keyword-only ones after `*` or `*args`, defaults split as CPython splits them.
  * @module
  */
-import type { Node as TsNode } from "web-tree-sitter";
+import type { SyntaxNode as TsNode } from "./syntax-tree.js";
 import { type ConvertContext, field, named, requireField, spanOf, syntaxError, unsupported } from "./context.js";
 import { convertExpr } from "./convert-expr.js";
 import type { Arg, Arguments, Expr } from "./nodes.js";

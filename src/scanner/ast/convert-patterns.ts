@@ -3,7 +3,7 @@
  * leaves a negative number's `-` as a sibling token, so patterns are read as token sequences.
  * @module
  */
-import type { Node as TsNode } from "web-tree-sitter";
+import type { SyntaxNode as TsNode } from "./syntax-tree.js";
 import { type ConvertContext, field, hasToken, named, spanOf, syntaxError, tokens } from "./context.js";
 import { convertExpr } from "./convert-expr.js";
 import type { Expr, MatchCase, Pattern, Span, Stmt } from "./nodes.js";

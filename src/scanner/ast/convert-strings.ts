@@ -4,7 +4,7 @@
  * positions (every part of an f-string carries the position of the whole literal, as 3.11 does).
  * @module
  */
-import type { Node as TsNode } from "web-tree-sitter";
+import type { SyntaxNode as TsNode } from "./syntax-tree.js";
 import { type ConvertContext, field, spanOf, syntaxError, unsupported } from "./context.js";
 import { convertExpr, convertExprList } from "./convert-expr.js";
 import type { Constant, Expr, FormattedValue, JoinedStr, Span } from "./nodes.js";

@@ -4,7 +4,7 @@
  * files. Syntax that the grammar accepts but CPython 3.11 does not becomes a `SyntaxProblem`.
  * @module
  */
-import type { Node as TsNode } from "web-tree-sitter";
+import type { SyntaxNode as TsNode } from "./syntax-tree.js";
 import { type ConvertContext, field, fields, hasToken, named, requireField, spanOf, syntaxError, unsupported } from "./context.js";
 import { augmentedOperator, convertArgumentList, convertExpr, convertExprList, convertTarget } from "./convert-expr.js";
 import { convertAnnotation, convertParameters } from "./convert-params.js";

@@ -5,7 +5,7 @@
  * converter restores the name by offset, so no position moves.
  * @module
  */
-import type { Node as TsNode } from "web-tree-sitter";
+import type { SyntaxNode as TsNode } from "./syntax-tree.js";
 
 /** The offsets and names of keywords to restore after a reparse (empty when nothing was misread). */
 export function misreadSoftKeywords(root: TsNode): Map<number, string> {

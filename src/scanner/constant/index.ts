@@ -3,7 +3,7 @@
  * (scanner.md §7), used by the `string.*` construction rules.
  * @module
  */
-export { evaluateConstant } from "./evaluate.js";
+export { BUDGET_EXHAUSTED, evaluateConstant, withConstantBudget, type ConstantBudget } from "./evaluate.js";
 export { referenceResolvers, referencePercent, resolveConcatenation, type ResolverOutcome } from "./reference-resolvers.js";
 export { concatSummaries, firstForbidden, summarise, summaryEntry, type TextSummary } from "./search.js";
 export { lookupCodec, decodeBytes, encodeText, CodecError, type CodecName } from "./codecs.js";

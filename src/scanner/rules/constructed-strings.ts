@@ -5,6 +5,7 @@
  */
 import type { Expr, PyNode } from "../ast/nodes.js";
 import {
+  BUDGET_EXHAUSTED,
   concatSummaries,
   evaluateConstant,
   firstForbidden,
@@ -112,7 +113,8 @@ export function checkConstructedStrings(node: PyNode, report: Report): void {
   }
   if (isExpr(node)) {
     const evaluation = evaluateConstant(node);
-    if (evaluation.kind === "unresolvable") {
+    // A scan past its budget is rejected once, as input.too_complex, by the scan itself.
+    if (evaluation.kind === "unresolvable" && evaluation.reason !== BUDGET_EXHAUSTED) {
       report("string.unresolvable", at, `cannot evaluate constant ${evaluation.construction} exactly: ${evaluation.reason}`);
     } else if (evaluation.kind === "value" && node.kind !== "Constant" && constructed === null) {
       const summary = valueSummary(node);
