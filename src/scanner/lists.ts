@@ -137,7 +137,7 @@ export const FORBIDDEN_IMPORT_NAMES = [
 ] as const;
 export const MODULE_ATTR_DENYLIST = [
   ...FORBIDDEN_MODULES,
-  "posix", "nt", "_posixsubprocess", "pty", "asyncio", "concurrent", "_pickle", "copyreg", "_operator", "_imp",
+  "importlib", "posix", "nt", "_posixsubprocess", "pty", "asyncio", "concurrent", "_pickle", "copyreg", "_operator", "_imp",
   "_frozen_importlib", "_frozen_importlib_external", "imp", "pydoc", "cProfile", "profile", "timeit", "doctest",
   "trace", "string", "cffi", "mmap", "select", "selectors", "resource", "faulthandler", "sysconfig", "glob",
   "zipfile", "tarfile", "fileinput", "_signal", "_socket", "_weakref", "_multiprocessing", "_posixshmem",
