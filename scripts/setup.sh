@@ -15,7 +15,9 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-echo "setup: npm ci"
-npm ci --no-audit --no-fund --loglevel=error
+# `npm install` rather than `npm ci`: npm 11 writes lock files whose optional platform packages
+# (rollup's) `npm ci` then reports as missing. With the lock file present the locked versions are used.
+echo "setup: npm install"
+npm install --no-audit --no-fund --loglevel=error
 echo "setup: build"
 npm run build --silent >/dev/null

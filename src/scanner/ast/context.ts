@@ -74,3 +74,11 @@ export function syntaxError(c: ConvertContext, node: TsNode, message: string): S
 export function unsupported(c: ConvertContext, node: TsNode, message: string): SyntaxProblem {
   return new SyntaxProblem("syntax.unsupported", spanOf(c, node), message);
 }
+
+/** The problem for a node the conversion does not expect where it stands. */
+export function unexpectedNode(c: ConvertContext, node: TsNode): SyntaxProblem {
+  if (node.type === "print_statement" || node.type === "exec_statement") {
+    return unsupported(c, node, `Python 2 ${node.type.replace("_statement", "")} statement`);
+  }
+  return syntaxError(c, node, `unexpected ${node.type.replaceAll("_", " ")}`);
+}

@@ -5,7 +5,7 @@
  * @module
  */
 import type { SyntaxNode as TsNode } from "./syntax-tree.js";
-import { type ConvertContext, field, fields, hasToken, named, requireField, spanOf, syntaxError, tokens, unsupported } from "./context.js";
+import { type ConvertContext, field, fields, hasToken, named, requireField, spanOf, syntaxError, tokens, unexpectedNode, unsupported } from "./context.js";
 import { convertParameters } from "./convert-params.js";
 import { convertStringLiteral } from "./convert-strings.js";
 import type { Comprehension, Expr, ExprContext, Keyword, Slice } from "./nodes.js";
@@ -63,7 +63,8 @@ export function convertExpr(c: ConvertContext, node: TsNode): Expr {
       return convertParenthesized(c, node);
     case "tuple":
       return { kind: "Tuple", ...span, elts: convertElements(c, node), ctx: "Load" };
-    case "expression_list":
+    case "expression_list": // a bare tuple: `return a, b`, `for x in a, b`
+    case "pattern_list":
       return { kind: "Tuple", ...span, elts: convertExprList(c, node), ctx: "Load" };
     case "list":
       return { kind: "List", ...span, elts: convertElements(c, node), ctx: "Load" };
@@ -125,11 +126,8 @@ export function convertExpr(c: ConvertContext, node: TsNode): Expr {
     case "list_splat":
       if (c.hoistedSplats.has(node.id)) return convertExpr(c, onlyChild(c, node));
       throw syntaxError(c, node, "cannot use starred expression here");
-    case "print_statement":
-    case "exec_statement":
-      throw unsupported(c, node, `Python 2 ${node.type.replace("_statement", "")} statement`);
     default:
-      throw syntaxError(c, node, `unexpected ${node.type.replaceAll("_", " ")}`);
+      throw unexpectedNode(c, node);
   }
 }
 

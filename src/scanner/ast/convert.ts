@@ -5,8 +5,8 @@
  * @module
  */
 import type { SyntaxNode as TsNode } from "./syntax-tree.js";
-import { type ConvertContext, field, fields, hasToken, named, requireField, spanOf, syntaxError, unsupported } from "./context.js";
-import { augmentedOperator, convertArgumentList, convertExpr, convertExprList, convertTarget } from "./convert-expr.js";
+import { type ConvertContext, field, fields, hasToken, named, requireField, spanOf, syntaxError, unexpectedNode, unsupported } from "./context.js";
+import { augmentedOperator, convertArgumentList, convertExpr, convertTarget } from "./convert-expr.js";
 import { convertAnnotation, convertParameters } from "./convert-params.js";
 import { convertCase } from "./convert-patterns.js";
 import type { Alias, ExceptHandler, Expr, Module, Stmt, WithItem } from "./nodes.js";
@@ -27,14 +27,6 @@ function convertBlock(c: ConvertContext, node: TsNode | null): Stmt[] {
   return convertStatements(c, named(node).filter((n) => n.type !== "case_clause"));
 }
 
-/** An expression that may be a bare tuple (`return a, b`, `for x in a, b`). */
-function convertValue(c: ConvertContext, node: TsNode): Expr {
-  if (node.type === "expression_list" || node.type === "pattern_list") {
-    return { kind: "Tuple", ...spanOf(c, node), elts: convertExprList(c, node), ctx: "Load" };
-  }
-  return convertExpr(c, node);
-}
-
 function convertStatement(c: ConvertContext, node: TsNode): Stmt {
   const span = spanOf(c, node);
   switch (node.type) {
@@ -50,7 +42,7 @@ function convertStatement(c: ConvertContext, node: TsNode): Stmt {
       return convertDefinition(c, node, []);
     case "return_statement": {
       const value = named(node)[0];
-      return { kind: "Return", ...span, value: value === undefined ? null : convertValue(c, value) };
+      return { kind: "Return", ...span, value: value === undefined ? null : convertExpr(c, value) };
     }
     case "delete_statement": {
       const target = named(node)[0];
@@ -62,7 +54,7 @@ function convertStatement(c: ConvertContext, node: TsNode): Stmt {
     case "raise_statement": {
       const cause = field(node, "cause");
       const exc = named(node).find((n) => n.id !== cause?.id);
-      return { kind: "Raise", ...span, exc: exc === undefined ? null : convertValue(c, exc), cause: cause === null ? null : convertExpr(c, cause) };
+      return { kind: "Raise", ...span, exc: exc === undefined ? null : convertExpr(c, exc), cause: cause === null ? null : convertExpr(c, cause) };
     }
     case "pass_statement":
       return { kind: "Pass", ...span };
@@ -89,7 +81,7 @@ function convertStatement(c: ConvertContext, node: TsNode): Stmt {
       return {
         kind: hasToken(node, "async") ? "AsyncFor" : "For", ...span,
         target: convertTarget(c, requireField(c, node, "left"), "Store"),
-        iter: convertValue(c, requireField(c, node, "right")),
+        iter: convertExpr(c, requireField(c, node, "right")),
         body: convertBlock(c, field(node, "body")),
         orelse: convertBlock(c, elseBody(node)),
       };
@@ -112,11 +104,8 @@ function convertStatement(c: ConvertContext, node: TsNode): Stmt {
     }
     case "type_alias_statement":
       throw unsupported(c, node, "'type' alias statement (Python 3.12 syntax)");
-    case "print_statement":
-    case "exec_statement":
-      throw unsupported(c, node, `Python 2 ${node.type.replace("_statement", "")} statement`);
     default:
-      throw syntaxError(c, node, `unexpected ${node.type.replaceAll("_", " ")}`);
+      throw unexpectedNode(c, node);
   }
 }
 
@@ -151,7 +140,7 @@ function convertExpressionStatement(c: ConvertContext, node: TsNode): Stmt {
 /** The right side of an assignment: an expression, a bare tuple or a `yield`. */
 function convertRight(c: ConvertContext, node: TsNode): Expr {
   if (node.type === "assignment" || node.type === "augmented_assignment") throw syntaxError(c, node, "invalid assignment");
-  return convertValue(c, node);
+  return convertExpr(c, node);
 }
 
 /** `a = b = c` nests in tree-sitter; CPython makes one Assign with two targets. */
