@@ -114,7 +114,9 @@ export function copyTree(tree: Tree, source: string): SyntaxNode {
     for (;;) {
       const node = make(current);
       current.children.push(node);
-      if (cursor.gotoFirstChild()) {
+      // Escape sequences inside a string's content are never read (the body is decoded from the
+      // text), so their subtrees are not copied: a long literal of escapes would cost a node each.
+      if (node.type !== "string_content" && cursor.gotoFirstChild()) {
         current = node;
         continue;
       }

@@ -25,8 +25,11 @@ import {
   type Reading,
 } from "./values.js";
 
-/** Thrown when an operand is not a CE value: the construction is never evaluated. */
-class NotConstant extends Error {}
+/**
+ * Thrown when an operand is not a CE value: the construction is never evaluated. A symbol, not an
+ * Error: most expressions of a file are not constant, and an Error would record a stack trace each.
+ */
+const NOT_CONSTANT = Symbol("not a constant expression");
 
 const DYNAMIC: Evaluation = { kind: "dynamic" };
 const memo = new WeakMap<Expr, Evaluation>();
@@ -90,14 +93,14 @@ function evaluateNode(expr: Expr): Evaluation {
     return value === null ? DYNAMIC : { kind: "value", value, construction };
   } catch (error) {
     if (error instanceof Unresolvable) return { kind: "unresolvable", construction, reason: error.reason };
-    if (error instanceof NotConstant || error instanceof PyError) return DYNAMIC;
+    if (error === NOT_CONSTANT || error instanceof PyError) return DYNAMIC;
     throw error;
   }
 }
 
 function need(expr: Expr): PyValue {
   const evaluation = evaluateConstant(expr);
-  if (evaluation.kind !== "value") throw new NotConstant();
+  if (evaluation.kind !== "value") throw NOT_CONSTANT;
   return evaluation.value;
 }
 
@@ -198,7 +201,7 @@ function fString(node: JoinedStr, name: Name): PyValue {
 // ---------------------------------------------------------------- calls
 
 function argumentsOf(args: readonly Expr[], keywords: readonly Keyword[]): Arguments {
-  if (keywords.some((keyword) => keyword.arg === null)) throw new NotConstant();
+  if (keywords.some((keyword) => keyword.arg === null)) throw NOT_CONSTANT;
   return {
     positional: args.map(need),
     keywords: new Map(keywords.map((keyword) => [keyword.arg!, need(keyword.value)])),
