@@ -51,7 +51,6 @@ export {
   TARGET_PYTHON,
   canonicalJson,
   checkTopology,
-  computeFacts,
   createScanner,
   factsDigest,
   parseStrategy,
@@ -61,7 +60,9 @@ export {
 export type {
   GrammarLoadError,
   RuleId,
+  CountedNodeKind,
   ScanFacts,
+  Span,
   ScanOptions,
   ScanReport,
   Scanner,

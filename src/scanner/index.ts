@@ -10,8 +10,9 @@ export type { GrammarLoadError } from "./parser.js";
 export type { ScanOptions, ScanReport, Strategy, Violation } from "./types.js";
 export { checkTopology } from "./strategy.js";
 export type { StrategyLiteral, TopologyMismatch, StrategyMissing } from "./strategy.js";
-export { canonicalJson, computeFacts, factsDigest, FACTS_VERSION, COUNTED_NODE_KINDS } from "./facts.js";
-export type { ScanFacts } from "./facts.js";
+export { canonicalJson, factsDigest, FACTS_VERSION, COUNTED_NODE_KINDS } from "./facts.js";
+export type { CountedNodeKind, ScanFacts } from "./facts.js";
+export type { Span } from "./ast/nodes.js";
 export { ruleSet, SCANNER_VERSION, TARGET_PYTHON } from "./rules-hash.js";
 export {
   ALLOWED_TORCH_ASSIGNMENT_PREFIXES,

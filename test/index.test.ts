@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import * as root from "../src/index.js";
+import * as config from "../src/config/index.js";
+import * as mfu from "../src/mfu/index.js";
+import * as scanner from "../src/scanner/index.js";
+import * as scoring from "../src/scoring/index.js";
+import * as timelock from "../src/timelock/index.js";
+import * as verify from "../src/verify/index.js";
+
+describe("crusades (package root)", () => {
+  it("exports: the public surface is exactly this list", () => {
+    expect(Object.keys(root).sort()).toMatchSnapshot();
+  });
+
+  it("exports: every module's names, and nothing else", () => {
+    const modules = [config, mfu, scanner, scoring, timelock, verify].flatMap((m) => Object.keys(m));
+    expect(Object.keys(root).sort()).toEqual([...new Set(modules)].sort());
+  });
+
+  it("behavior: importing the root loads no grammar and connects to nothing", async () => {
+    // The grammar loads on the first scan; the first scan must still work from the root import.
+    const result = await root.scan("x = 1\n");
+    expect(result.isOk()).toBe(true);
+  });
+});
