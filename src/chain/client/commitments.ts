@@ -1,0 +1,185 @@
+/**
+ * Commitments on a live chain: timelocked and plain commits with every pre-check before sending,
+ * and reads of revealed and pending commitments (chain.md §3, §6, §7).
+ * @module
+ */
+import type { KeyringPair } from "@polkadot/keyring/types";
+import { hexToU8a } from "@polkadot/util";
+import { encodeAddress } from "@polkadot/util-crypto";
+import { errAsync, okAsync, ResultAsync } from "neverthrow";
+import { revealRound, timelockEncrypt, type RevealRoundError, type TimelockEncryptError } from "../../timelock/index.js";
+import { accountIdOf, checkU16, SS58_PREFIX } from "../args.js";
+import { checkCommitmentSpace, commitmentCost, type CommitmentUsage } from "../budget.js";
+import { commitmentFieldSizes, setCommitmentCall, type CommitmentField } from "../commitmentCalls.js";
+import type { ChainEncodingError } from "../errors.js";
+import { encodeCommitmentPayload } from "../payload.js";
+import { revealedCommitmentsFromCodec, type RevealedCommitment } from "../storage.js";
+import { blockNumber, call, hasStorage, read, storageItem, type ClientContext } from "./context.js";
+import type { ChainClientError } from "./errors.js";
+import { uidOfHotkey } from "./metagraph.js";
+import { submitCall, type SubmitOptions, type TransactionOutcome } from "./submit.js";
+
+/** Errors of the commitment operations. */
+export type CommitmentError = ChainEncodingError | ChainClientError | TimelockEncryptError | RevealRoundError;
+
+/** Inputs of {@link commitTimelocked}. */
+export interface CommitTimelockedParameters extends SubmitOptions {
+  readonly netuid: number;
+  /** The text revealed later (SCALE-encoded before encryption, so Python validators read it whole). */
+  readonly text: string;
+  /** The hotkey, registered on `netuid`. */
+  readonly signer: KeyringPair;
+  /** @default 360 */
+  readonly blocksUntilReveal?: number;
+  /** @default 12 */
+  readonly blockTimeSeconds?: number;
+  /** Clock injection for tests; Unix seconds. */
+  readonly nowSeconds?: number;
+}
+
+/** A sent commitment. */
+export interface CommitmentReceipt {
+  readonly outcome: TransactionOutcome;
+  /** The drand round of a timelocked commitment; `null` for a plain one. */
+  readonly revealRound: bigint | null;
+  /** Space charged against `MaxSpace`. */
+  readonly costBytes: number;
+}
+
+/** A field of a stored `CommitmentOf` entry. */
+export type StoredCommitmentField = CommitmentField | { readonly kind: "other"; readonly variant: string; readonly value: unknown };
+
+/** `CommitmentOf(netuid, hotkey)`: the current (pending or plain) commitment. */
+export interface StoredCommitment {
+  readonly block: number;
+  readonly deposit: bigint;
+  readonly fields: readonly StoredCommitmentField[];
+}
+
+function maxFieldsOf(ctx: ClientContext): number {
+  const c = (ctx.api.consts as unknown as Record<string, Record<string, { toString(): string }> | undefined>)["commitments"]?.["maxFields"];
+  return c ? Number(c.toString()) : 3;
+}
+
+/** Registration, field count, space budget and the old pallet's rate limit; then sends. */
+function precheckAndSend(
+  ctx: ClientContext,
+  netuid: number,
+  fields: readonly CommitmentField[],
+  signer: KeyringPair,
+  options: SubmitOptions,
+  round: bigint | null,
+): ResultAsync<CommitmentReceipt, CommitmentError> {
+  const built = setCommitmentCall(netuid, fields, { maxFields: maxFieldsOf(ctx) });
+  if (built.isErr()) return errAsync(built.error);
+  const costBytes = commitmentCost(commitmentFieldSizes(fields));
+  const hotkey = signer.address;
+  return uidOfHotkey(ctx, netuid, hotkey)
+    .andThen(() => checkSpace(ctx, netuid, hotkey, costBytes))
+    .andThen(() => checkRateLimit(ctx, netuid, hotkey))
+    .andThen(() => submitCall(ctx, built.value, signer, options))
+    .map((outcome) => ({ outcome, revealRound: round, costBytes }));
+}
+
+function checkSpace(ctx: ClientContext, netuid: number, hotkey: string, costBytes: number): ResultAsync<unknown, CommitmentError> {
+  if (!hasStorage(ctx, "commitments", "maxSpace") || !hasStorage(ctx, "commitments", "usedSpaceOf")) return okAsync(undefined);
+  return ResultAsync.combine([
+    read(ctx, "commitments", "maxSpace"),
+    read(ctx, "commitments", "usedSpaceOf", [netuid, hotkey]),
+    read(ctx, "subtensorModule", "subnetEpochIndex", [netuid]),
+  ]).andThen(([max, used, epoch]) => {
+    const u = used.toJSON() as { lastEpoch?: number | string; usedSpace?: number | string } | null;
+    const usage: CommitmentUsage | null = u ? { lastEpoch: BigInt(u.lastEpoch ?? 0), usedSpace: BigInt(u.usedSpace ?? 0) } : null;
+    return checkCommitmentSpace({ costBytes, maxSpaceBytes: Number(max.toString()), usage, currentEpoch: BigInt(epoch.toString()) });
+  });
+}
+
+/** The old (spec ≤ 2xx) pallet's per-hotkey rate limit: `RateLimit` blocks since `LastCommitment`. */
+function checkRateLimit(ctx: ClientContext, netuid: number, hotkey: string): ResultAsync<unknown, CommitmentError> {
+  const limit = (ctx.api.consts as unknown as Record<string, Record<string, unknown> | undefined>)["commitments"]?.["rateLimit"];
+  if (limit === undefined || !hasStorage(ctx, "commitments", "lastCommitment")) return okAsync(undefined);
+  return ResultAsync.combine([read(ctx, "commitments", "lastCommitment", [netuid, hotkey]), blockNumber(ctx)]).andThen(([last, now]) => {
+    const lastBlock = last.toJSON() as number | null;
+    const wait = lastBlock === null ? 0 : lastBlock + Number(String(limit)) - now;
+    // The extrinsic lands in the next block, hence `wait - 1`.
+    if (wait - 1 <= 0) return okAsync(undefined);
+    return errAsync({ type: "CommitmentRateLimited", message: `this hotkey committed at block ${lastBlock}; wait ${wait - 1} more blocks`, blocksToWait: wait - 1 } as const);
+  });
+}
+
+/**
+ * Commits `text` timelocked: SCALE-encodes it, encrypts it to the reveal round of the Python SDK's
+ * formula, checks registration, size and space budget, then sends `set_commitment` signed by the hotkey.
+ */
+export function commitTimelocked(ctx: ClientContext, params: CommitTimelockedParameters): ResultAsync<CommitmentReceipt, CommitmentError> {
+  const { netuid, text, signer, blocksUntilReveal = 360, blockTimeSeconds = 12, nowSeconds, ...options } = params;
+  const payload = encodeCommitmentPayload(text);
+  const encrypted = revealRound(blocksUntilReveal, blockTimeSeconds, nowSeconds).andThen((round) =>
+    timelockEncrypt(payload, round).map((ciphertext) => ({ round: BigInt(round), ciphertext })),
+  );
+  if (encrypted.isErr()) return errAsync(encrypted.error);
+  const { round, ciphertext } = encrypted.value;
+  return precheckAndSend(ctx, netuid, [{ kind: "timelock", ciphertext, revealRound: round }], signer, options, round);
+}
+
+/** Commits plain bytes (a `RawN` field, at most 128 bytes; a string is sent as its UTF-8). */
+export function commitPlain(
+  ctx: ClientContext,
+  params: { readonly netuid: number; readonly data: string | Uint8Array; readonly signer: KeyringPair } & SubmitOptions,
+): ResultAsync<CommitmentReceipt, CommitmentError> {
+  const { netuid, data, signer, ...options } = params;
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  return precheckAndSend(ctx, netuid, [{ kind: "raw", data: bytes }], signer, options, null);
+}
+
+/** The revealed commitments of every hotkey of `netuid`, each with every kept entry (oldest first). */
+export function readRevealedCommitments(
+  ctx: ClientContext,
+  netuid: number,
+  options: { readonly blockHash?: string } = {},
+): ResultAsync<ReadonlyMap<string, readonly RevealedCommitment[]>, CommitmentError> {
+  const n = checkU16(netuid, "netuid");
+  if (n.isErr()) return errAsync(n.error);
+  return call(ctx, "pin the block", async () => (options.blockHash ? ctx.api.at(options.blockHash) : undefined)).andThen((at) => {
+    const item = storageItem(ctx, "commitments", "revealedCommitments", at);
+    if (item.isErr()) return errAsync(item.error);
+    return call(ctx, "read Commitments.RevealedCommitments entries", () => item.value.entries(netuid)).andThen((entries) => {
+      const out = new Map<string, readonly RevealedCommitment[]>();
+      for (const [key, value] of entries) {
+        const decoded = revealedCommitmentsFromCodec(value);
+        if (decoded.isErr()) return errAsync(decoded.error);
+        out.set(encodeAddress(key.args[1]!.toU8a(), SS58_PREFIX), decoded.value);
+      }
+      return okAsync(out as ReadonlyMap<string, readonly RevealedCommitment[]>);
+    });
+  });
+}
+
+/** The revealed commitments of one hotkey (empty when none). */
+export function readRevealedCommitmentsOf(ctx: ClientContext, netuid: number, hotkey: string): ResultAsync<readonly RevealedCommitment[], CommitmentError> {
+  const id = accountIdOf(hotkey);
+  if (id.isErr()) return errAsync(id.error);
+  return read(ctx, "commitments", "revealedCommitments", [netuid, id.value]).andThen((v) => revealedCommitmentsFromCodec(v));
+}
+
+function storedField(field: Record<string, unknown>): StoredCommitmentField {
+  const [variant, value] = Object.entries(field)[0] ?? ["none", null];
+  if (/^raw\d+$/i.test(variant)) return { kind: "raw", data: hexToU8a(value as string) };
+  if (variant === "bigRaw") return { kind: "bigRaw", data: hexToU8a(value as string) };
+  if (variant === "timelockEncrypted") {
+    const t = value as { encrypted: string; revealRound: number | string };
+    return { kind: "timelock", ciphertext: hexToU8a(t.encrypted), revealRound: BigInt(t.revealRound) };
+  }
+  return { kind: "other", variant, value };
+}
+
+/** `CommitmentOf(netuid, hotkey)`: the pending (still encrypted) or plain commitment, or `null`. */
+export function readCommitment(ctx: ClientContext, netuid: number, hotkey: string): ResultAsync<StoredCommitment | null, CommitmentError> {
+  const id = accountIdOf(hotkey);
+  if (id.isErr()) return errAsync(id.error);
+  return read(ctx, "commitments", "commitmentOf", [netuid, id.value]).map((v) => {
+    const json = v.toJSON() as { block: number; deposit: number | string; info: { fields: Record<string, unknown>[] } } | null;
+    if (json === null) return null;
+    return { block: json.block, deposit: BigInt(json.deposit), fields: json.info.fields.map(storedField) };
+  });
+}
