@@ -7,6 +7,9 @@
 import { createHash } from "node:crypto";
 import type { Module, NodeKind } from "./ast/nodes.js";
 import { visitAll } from "./ast/walk.js";
+import { canonicalJson } from "../util/canonical-json.js";
+
+export { canonicalJson };
 
 export const FACTS_VERSION = 1;
 
@@ -138,20 +141,6 @@ export function computeFacts(module: Module, code: Uint8Array): ScanFacts {
     bytes: sorted(bytes),
     node_counts: counts,
   };
-}
-
-/**
- * RFC 8785 canonical JSON for the value types used here (objects, arrays, strings, integers,
- * booleans, null): keys sorted by UTF-16 code units, ECMAScript string and number serialisation.
- */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  if (typeof value === "number" && !Number.isFinite(value)) throw new RangeError("canonical JSON has no representation for a non-finite number");
-  return JSON.stringify(value);
 }
 
 /** The digest the host and the container compare: SHA-256 of the canonical JSON of the facts. */
