@@ -4,18 +4,22 @@
  *
  *   node --import tsx bench/timelock.ts [--seconds N]
  *
+ * The figures are measured in interleaved rounds (each operation for SECONDS / ROUNDS seconds per
+ * round, ROUNDS rounds) and the median rate is reported, so that src/timelock and the wasm build
+ * are compared under the same load on a shared machine.
+ *
  * Prints one line per figure, then, as the last line, one JSON object with every figure.
  * The end-to-end commitment cost against chopsticks belongs to the chain benchmark.
  */
 import { randomBytes } from "node:crypto";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { hexToBytes } from "@noble/hashes/utils.js";
 import { QUICKNET_PUBLIC_KEY, timelockDecrypt, timelockEncrypt } from "../src/timelock/index.js";
 import { signatureOf } from "../test/timelock/fixture.js";
 import { oracleDecrypt, oracleEncrypt } from "../test/timelock/oracle.js";
 
 const secondsFlag = process.argv.indexOf("--seconds");
-const SECONDS = secondsFlag > 0 ? Number(process.argv[secondsFlag + 1]) : 3;
+const SECONDS = secondsFlag > 0 ? Number(process.argv[secondsFlag + 1]) : 5;
 const PLAINTEXT_BYTES = 130; // a 128-byte string, SCALE-encoded (chain.md §3.4 example)
 const ROUND = 1000;
 
@@ -25,15 +29,36 @@ interface Rate {
   readonly ops: number;
 }
 
-/** Runs `op` for about SECONDS seconds after a short warm-up and returns its rate. */
-function measure(op: (i: number) => void): Rate {
-  for (let i = 0; i < 5; i++) op(i);
+const roundsFlag = process.argv.indexOf("--rounds");
+const ROUNDS = roundsFlag > 0 ? Number(process.argv[roundsFlag + 1]) : 5;
+
+/** Runs `op` for about `seconds` after a short warm-up and returns its rate. */
+function measureFor(op: (i: number) => void, seconds: number, offset: number): Rate {
+  for (let i = 0; i < 2; i++) op(offset + i);
   let ops = 0;
   const start = performance.now();
-  const deadline = start + SECONDS * 1000;
-  while (performance.now() < deadline || ops < 10) op(ops++);
+  const deadline = start + seconds * 1000;
+  while (performance.now() < deadline || ops < 5) op(offset + 2 + ops++);
   const elapsedMs = performance.now() - start;
   return { perSecond: (ops * 1000) / elapsedMs, msPerOp: elapsedMs / ops, ops };
+}
+
+/** Each op, ROUNDS times interleaved; the median rate of each (total ops summed). */
+function measureInterleaved(ops: readonly ((i: number) => void)[]): Rate[] {
+  const samples: Rate[][] = ops.map(() => []);
+  let offset = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    ops.forEach((op, k) => {
+      const rate = measureFor(op, SECONDS / ROUNDS, offset);
+      offset += rate.ops + 2;
+      samples[k]!.push(rate);
+    });
+  }
+  return samples.map((xs) => {
+    const sorted = [...xs].sort((a, b) => a.perSecond - b.perSecond);
+    const mid = sorted[sorted.length >> 1]!;
+    return { perSecond: mid.perSecond, msPerOp: 1000 / mid.perSecond, ops: xs.reduce((n, x) => n + x.ops, 0) };
+  });
 }
 
 function show(label: string, rate: Rate): void {
@@ -50,26 +75,25 @@ const encrypt = (round: number): Uint8Array => {
   return result.value;
 };
 
-console.log(`timelock bench: ${PLAINTEXT_BYTES}-byte plaintext, ${SECONDS} s per figure`);
+console.log(`timelock bench: ${PLAINTEXT_BYTES}-byte plaintext, ${SECONDS} s per figure in ${ROUNDS} interleaved rounds`);
 console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}`);
 
-const encryptSameRound = measure(() => encrypt(ROUND));
-show("encrypt, same round (cached pairing)", encryptSameRound);
-
-// A fresh round every time: hash-to-curve and the pairing e(Q, PK) are paid on each call.
-const encryptFreshRound = measure((i) => encrypt(10_000_000 + i));
-show("encrypt, a new round each time", encryptFreshRound);
-
 const ciphertext = encrypt(ROUND);
-const decrypt = measure(() => {
-  if (timelockDecrypt(ciphertext, signature).isErr()) throw new Error("decryption failed");
-});
+const load = loadavg()[0] ?? 0;
+// A fresh round every time: hash-to-curve and a pairing are paid on each call.
+const [encryptSameRound, encryptFreshRound, decrypt, wasmEncrypt, wasmDecrypt] = measureInterleaved([
+  () => encrypt(ROUND),
+  (i) => encrypt(10_000_000 + i),
+  () => {
+    if (timelockDecrypt(ciphertext, signature).isErr()) throw new Error("decryption failed");
+  },
+  () => oracleEncrypt(plaintext, ROUND, publicKey, randomBytes(32)),
+  () => oracleDecrypt(ciphertext, signature),
+]) as [Rate, Rate, Rate, Rate, Rate];
+show("encrypt, same round (cached pairing)", encryptSameRound);
+show("encrypt, a new round each time", encryptFreshRound);
 show("decrypt", decrypt);
-
-const wasmEncrypt = measure(() => oracleEncrypt(plaintext, ROUND, publicKey, randomBytes(32)));
 show("wasm (Rust tle 1.0.0) encrypt", wasmEncrypt);
-
-const wasmDecrypt = measure(() => oracleDecrypt(ciphertext, signature));
 show("wasm (Rust tle 1.0.0) decrypt", wasmDecrypt);
 
 const ratio = encryptSameRound.perSecond / wasmEncrypt.perSecond;
@@ -88,7 +112,9 @@ console.log(
     ratio_new_round_vs_wasm: round2(ratioFresh),
     plaintext_bytes: PLAINTEXT_BYTES,
     goal_encrypt_per_s: 50,
+    rounds: ROUNDS,
     node: process.version,
     cpus: cpus().length,
+    loadavg_1m: round2(load),
   }),
 );

@@ -68,6 +68,52 @@ export { NACL_KDF_SENSITIVE, NACL_PREFIX, decryptNaclKeyfile, encryptNaclKeyfile
 export type { NaclKdfParameters } from "./wallet/nacl.js";
 export { decodeEnvPassword, encodeEnvPassword, passwordEnvVar } from "./wallet/password.js";
 export { precheckWeights, weightsRevealRound } from "./weightsPrecheck.js";
+export {
+  DEFAULT_PAYMENT_FEE_RAO,
+  DEFAULT_PAYMENT_MAX_AGE_BLOCKS,
+  PAYMENT_FEE_BUFFER_RAO,
+  PAYMENT_LOOKBACK_BLOCKS,
+  addStakeCall,
+  checkPaymentAge,
+  decodeBlockExtrinsic,
+  expectedAlpha,
+  failedExtrinsicIndexes,
+  findPayment,
+  minimumAlpha,
+  paymentBlockFromCodecs,
+  paymentIdKey,
+  transferStakeCall,
+  verifyPaymentFacts,
+} from "./payment.js";
+export type {
+  AcceptedPayment,
+  BlockExtrinsic,
+  EventRecordLike,
+  ExtrinsicCodecLike,
+  PaymentBlock,
+  PaymentFacts,
+  PaymentId,
+  PaymentReference,
+  PaymentRejectedError,
+  PaymentRejectionReason,
+  PaymentSearch,
+  PoolState,
+  TransferStakeArguments,
+  TransferStakeParameters,
+} from "./payment.js";
+export { paymentReceiptToJson } from "./client/payment.js";
+export type {
+  PayFeeError,
+  PayFeeParameters,
+  PaymentIncompleteError,
+  PaymentPrecheckError,
+  PaymentQuote,
+  PaymentReceipt,
+  PaymentTransientError,
+  PaymentVerification,
+  VerifyPaymentError,
+  VerifyPaymentParameters,
+} from "./client/payment.js";
 export type { WeightsPrecheckRequest, WeightsPrecheckState, WeightsRevealRoundParameters } from "./weightsPrecheck.js";
 export { SUBTENSOR_NETWORKS, createSubtensorClient } from "./client/createSubtensorClient.js";
 export type {

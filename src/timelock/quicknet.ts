@@ -11,6 +11,7 @@ import { err, ok, type Result } from "neverthrow";
 import { U64_MAX, u64be } from "./bytes.js";
 import { describeValue, type InvalidRoundError } from "./errors.js";
 import { g2FromCompressed, type G1Point, type G2Point } from "./points.js";
+import { hashToG1 } from "./hashToG1.js";
 
 /**
  * Hash of quicknet's chain info; the drand HTTP API path segment (`/{chainHash}/public/{round}`).
@@ -80,7 +81,7 @@ export function roundMessage(round: bigint): Uint8Array {
  * further context (the chain pins w3f-bls 0.1.3, which hashes exactly the point drand signs).
  */
 export function roundIdentity(round: bigint): G1Point {
-  return bls12_381.G1.hashToCurve(roundMessage(round), { DST: QUICKNET_G1_DST }) as G1Point;
+  return hashToG1(roundMessage(round), QUICKNET_G1_DST);
 }
 
 /** Unix time in seconds at which quicknet emits `round`. */

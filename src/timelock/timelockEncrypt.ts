@@ -10,7 +10,17 @@ import { bytesFromInput } from "./bytes.js";
 import { encodeTleCiphertext } from "./ciphertext.js";
 import type { InvalidPlaintextError, InvalidPublicKeyError, TimelockEncryptError } from "./errors.js";
 import type { Gt } from "./gt.js";
-import { IBE_MESSAGE_BYTES, ibeEncrypt, ibeIdentityGt, ibePrepareMasterKey, type IbeMasterKey } from "./ibe.js";
+import {
+  IBE_MESSAGE_BYTES,
+  ibeEncrypt,
+  ibeIdentityGt,
+  ibeMaskFromIdentity,
+  ibeMaskFromIdentityGt,
+  ibePrepareMasterKey,
+  type IbeMask,
+  type IbeMasterKey,
+} from "./ibe.js";
+import type { G1Point } from "./points.js";
 import { G2_COMPRESSED_BYTES, g2FromCompressed } from "./points.js";
 import { QUICKNET_PUBLIC_KEY, parseRound, quicknetPublicKeyPoint, roundIdentity } from "./quicknet.js";
 
@@ -39,12 +49,16 @@ interface ResolvedKey {
   readonly key: IbeMasterKey;
 }
 
-// Caches of public values only (prepared keys, and e(Q_round, PK)), bounded, filled on first use:
-// encrypting again to a round already seen skips hash-to-curve and the pairing (about two thirds
-// of the cost), as when several commitments or weight commits target the same round.
+// Caches of public values only, bounded, filled on first use: prepared keys (the Miller-loop lines
+// of PK, computed once per key), identity points Q_round, and e(Q_round, PK). A round's first
+// encryption computes e(r·Q, PK) directly (GLV multiplication in G1, no GT exponentiation); its
+// second computes and caches e(Q, PK); from then on an encryption to that round costs one GT
+// exponentiation instead of hash-to-curve and a pairing, as when several commitments or weight
+// commits target the same round.
 const MAX_KEYS = 8;
 const MAX_ROUNDS = 64;
 const keyCache = new Map<string, IbeMasterKey>();
+const identityCache = new Map<string, G1Point>();
 const identityGtCache = new Map<string, Gt>();
 let quicknetKey: IbeMasterKey | undefined;
 
@@ -90,11 +104,16 @@ function resolveKey(publicKey: unknown): Result<ResolvedKey, InvalidPublicKeyErr
   return ok({ hex, key: remember(keyCache, hex, ibePrepareMasterKey(point), MAX_KEYS) });
 }
 
-function identityGtFor(key: ResolvedKey, round: bigint): Gt {
+function maskFor(key: ResolvedKey, round: bigint): IbeMask {
   const id = `${key.hex}:${round}`;
-  const cached = identityGtCache.get(id);
-  if (cached) return remember(identityGtCache, id, cached, MAX_ROUNDS);
-  return remember(identityGtCache, id, ibeIdentityGt(roundIdentity(round), key.key), MAX_ROUNDS);
+  const cachedGt = identityGtCache.get(id);
+  if (cachedGt) return ibeMaskFromIdentityGt(remember(identityGtCache, id, cachedGt, MAX_ROUNDS));
+  const seen = identityCache.get(id);
+  if (seen) {
+    identityCache.delete(id);
+    return ibeMaskFromIdentityGt(remember(identityGtCache, id, ibeIdentityGt(seen, key.key), MAX_ROUNDS));
+  }
+  return ibeMaskFromIdentity(remember(identityCache, id, roundIdentity(round), MAX_ROUNDS), key.key);
 }
 
 function checkPlaintext(plaintext: unknown): Result<Uint8Array, InvalidPlaintextError> {
@@ -126,7 +145,7 @@ export function timelockEncryptWithRandomness(
     parseRound(round).andThen((r) =>
       resolveKey(publicKey).map((key) =>
         encodeTleCiphertext({
-          ibe: ibeEncrypt(identityGtFor(key, r), esk, sigma),
+          ibe: ibeEncrypt(maskFor(key, r), esk, sigma),
           sealed: aesGcmEncrypt(esk, nonce, message),
           nonce,
         }),

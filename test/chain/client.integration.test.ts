@@ -9,13 +9,15 @@ import { u8aToHex } from "@polkadot/util";
 import type { KeyringPair } from "@polkadot/keyring/types";
 import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createSubtensorClient, setCommitmentCall, type SubtensorClient } from "../../src/chain/index.js";
+import { addStakeCall, createSubtensorClient, expectedAlpha, minimumAlpha, setCommitmentCall, type SubtensorClient } from "../../src/chain/index.js";
+import { readPool } from "../../src/chain/client/payment.js";
 import { startChopsticks, type Chopsticks } from "./chopsticks.js";
 
 let node: Chopsticks;
 let client: SubtensorClient;
 let alice: KeyringPair;
 let bob: KeyringPair;
+let dave: KeyringPair;
 
 let dev: WsProvider;
 
@@ -24,21 +26,39 @@ async function rpc(method: string, params: unknown[]): Promise<unknown> {
   return dev.send(method, params);
 }
 
+/**
+ * Fakes Alice's registration as uid 0 of subnet 1 with raw key/value pairs (§14.2), and reads it
+ * back. Writes on the genesis block do not show (seen when chopsticks' start-up build of block #1
+ * failed on a loaded machine), so a block is built first when the head is still #0; a block build
+ * that started before the write can replace the head without it, so the write is repeated until it holds.
+ */
+async function registerAlice(extra: [string, string][] = []): Promise<void> {
+  const q = client.api.query as unknown as Record<string, Record<string, { key(...a: unknown[]): string }>>;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    if ((await client.blockNumber()).unwrapOr(0) === 0) await rpc("dev_newBlock", [{ count: 1 }]);
+    await rpc("dev_setStorage", [[
+      [q["subtensorModule"]!["uids"]!.key(1, alice.address), "0x0000"],
+      [q["subtensorModule"]!["keys"]!.key(1, 0), u8aToHex(alice.publicKey)],
+      ...extra,
+    ]]);
+    await new Promise((r) => setTimeout(r, 300));
+    const m = await client.readMetagraph(1);
+    if (m.isOk() && m.value.hotkeys[0] === alice.address) return;
+  }
+  throw new Error("chopsticks did not keep the faked registration");
+}
+
 beforeAll(async () => {
   await cryptoWaitReady();
   const keyring = new Keyring({ type: "sr25519", ss58Format: 42 });
   alice = keyring.addFromUri("//Alice");
   bob = keyring.addFromUri("//Bob");
+  dave = keyring.addFromUri("//Dave");
   node = await startChopsticks();
   client = (await createSubtensorClient({ url: node.url, timeoutMs: 20_000 }))._unsafeUnwrap();
   dev = new WsProvider(node.url);
   await dev.isReady;
-  // Fake Alice's registration as uid 0 of subnet 1 with raw key/value pairs (§14.2).
-  const q = client.api.query as unknown as Record<string, Record<string, { key(...a: unknown[]): string }>>;
-  await rpc("dev_setStorage", [[
-    [q["subtensorModule"]!["uids"]!.key(1, alice.address), "0x0000"],
-    [q["subtensorModule"]!["keys"]!.key(1, 0), u8aToHex(alice.publicKey)],
-  ]]);
+  await registerAlice();
 }, 120_000);
 
 afterAll(async () => {
@@ -117,5 +137,84 @@ describe("chopsticks spec 218", () => {
     const refused = (await createSubtensorClient({ url: "ws://user:secret@127.0.0.1:1", timeoutMs: 5_000 }))._unsafeUnwrapErr();
     expect(["ChainConnection", "ChainTimeout"]).toContain(refused.type);
     expect(refused.message).not.toContain("secret");
+  });
+
+  describe("payments (spec 218: add_stake and move_stake, no transfer_stake)", () => {
+    const nonceOf = async (address: string) => {
+      const system = client.api.query["system"] as unknown as { account(a: string): Promise<{ toJSON(): unknown }> };
+      return ((await system.account(address)).toJSON() as { nonce: number }).nonce;
+    };
+
+    beforeAll(async () => {
+      // The reconnection test restarted the node (fresh state): reconnect and register Alice again.
+      await dev.disconnect();
+      dev = new WsProvider(node.url);
+      await dev.isReady;
+      for (let i = 0; i < 40 && (await client.blockNumber()).isErr(); i++) await new Promise((r) => setTimeout(r, 500));
+      // Alice's hotkey (uid 0, the burn uid here) is owned by Bob's coldkey: Bob is the destination.
+      const q = client.api.query as unknown as Record<string, Record<string, { key(...a: unknown[]): string }>>;
+      await registerAlice([[q["subtensorModule"]!["owner"]!.key(alice.address), u8aToHex(bob.publicKey)]]);
+    }, 60_000);
+
+    test("error: pre-checks send nothing (burn uid, balance, missing transfer_stake)", async () => {
+      const noUid = (await client.payFee({ netuid: 1, burnUid: 5, coldkey: dave }))._unsafeUnwrapErr();
+      expect(noUid).toMatchObject({ type: "PaymentPrecheck", check: "burn-uid-not-found" });
+      const poor = (await client.payFee({ netuid: 1, burnUid: 0, coldkey: dave }))._unsafeUnwrapErr();
+      expect(poor).toMatchObject({ type: "PaymentPrecheck", check: "insufficient-balance" });
+      await rpc("dev_setStorage", [{ System: { Account: [[[dave.address], { providers: 1, data: { free: "1000000000000" } }]] } }]);
+      let asked = false;
+      const missing = (await client.payFee({ netuid: 1, burnUid: 0, coldkey: dave, confirm: () => (asked = true) }))._unsafeUnwrapErr();
+      expect(missing).toMatchObject({ type: "UnsupportedCall", pallet: "subtensorModule", call: "transferStake" });
+      expect(asked).toBe(false);
+      expect(await nonceOf(dave.address)).toBe(0);
+      expect((await client.readStake(dave.address, alice.address, 1))._unsafeUnwrap()).toBe(0n);
+    });
+
+    test("behavior: add_stake on the real runtime creates the quoted alpha, read back, and its block is no payment", async () => {
+      // Subnet 1's genesis pool holds 1 alpha rao (a stake would create none): give it reserves.
+      const q = client.api.query as unknown as Record<string, Record<string, { key(...a: unknown[]): string }>>;
+      const u64 = (v: bigint) => u8aToHex(client.api.createType("u64", v).toU8a());
+      await rpc("dev_setStorage", [[
+        [q["subtensorModule"]!["subnetTAO"]!.key(1), u64(1_000_000_000_000n)],
+        [q["subtensorModule"]!["subnetAlphaIn"]!.key(1), u64(4_000_000_000_000n)],
+      ]]);
+      const pool = (await readPool({ api: client.api, timeoutMs: 20_000 }, 1))._unsafeUnwrap();
+      expect(pool).toEqual({ dynamic: true, taoIn: 1_000_000_000_000n, alphaIn: 4_000_000_000_000n });
+      const fee = 1_000_000_000n;
+      const before = (await client.readStake(dave.address, alice.address, 1))._unsafeUnwrap();
+      const staked = await client.submit(addStakeCall(alice.address, 1, fee)._unsafeUnwrap(), dave, { waitFor: "inBlock" });
+      const outcome = staked._unsafeUnwrap();
+      expect(outcome.events.map((e) => `${e.pallet}.${e.name}`)).toContain("SubtensorModule.StakeAdded");
+      const after = (await client.readStake(dave.address, alice.address, 1))._unsafeUnwrap();
+      // post − pre is the new alpha the miner would transfer: within the validators' minimum (90% of
+      // the reference's quote) and at most the quote (the runtime keeps a small part: about 0.09% here).
+      const created = after - before;
+      expect(created).toBeGreaterThanOrEqual(minimumAlpha(pool, fee));
+      expect(created).toBeLessThanOrEqual(expectedAlpha(pool, fee));
+      const blockNumber = ((await client.api.rpc.chain.getHeader(outcome.blockHash)).number.toNumber());
+      const base = { netuid: 1, burnUid: 0, hotkey: alice.address, uid: 3, revealBlock: blockNumber + 10, retries: 0 };
+      const notTransfer = (await client.verifyPayment({ ...base, reference: { blockNumber, extrinsicIndex: outcome.extrinsicIndex } }))._unsafeUnwrapErr();
+      expect(notTransfer).toMatchObject({ type: "PaymentRejected", reason: "not-transfer-stake" });
+      expect(notTransfer.message).toContain("subtensorModule.addStake");
+      const outOfRange = (await client.verifyPayment({ ...base, reference: { blockNumber, extrinsicIndex: 99 } }))._unsafeUnwrapErr();
+      expect(outOfRange).toMatchObject({ type: "PaymentRejected", reason: "index-out-of-range" });
+      const future = (await client.verifyPayment({ ...base, reference: { blockNumber: blockNumber + 5, extrinsicIndex: 1 } }))._unsafeUnwrapErr();
+      expect(future).toMatchObject({ type: "PaymentRejected", reason: "block-not-found" });
+      expect((await client.verifyPayment({ ...base, reference: null }))._unsafeUnwrapErr()).toMatchObject({ reason: "missing-reference" });
+      expect((await client.verifyPayment({ ...base, uid: 0, reference: null }))._unsafeUnwrap()).toEqual({ status: "exempt", reason: "burn-uid" });
+      expect((await client.verifyPayment({ ...base, enabled: false, reference: null }))._unsafeUnwrap()).toEqual({ status: "exempt", reason: "payments-disabled" });
+    });
+
+    test("behavior: a failed extrinsic is seen in its block's events", async () => {
+      // Staking to a hotkey without an owner fails in dispatch (ExtrinsicFailed), fee charged.
+      const failed = (await client.submit(addStakeCall(dave.address, 1, 1_000_000n)._unsafeUnwrap(), dave, { waitFor: "inBlock" }))._unsafeUnwrapErr();
+      expect(failed).toMatchObject({ type: "DispatchFailed", pallet: "SubtensorModule" });
+      const header = await client.api.rpc.chain.getHeader();
+      const { readPaymentBlock } = await import("../../src/chain/client/payment.js");
+      const block = (await readPaymentBlock({ api: client.api, timeoutMs: 20_000 }, header.number.toNumber()))._unsafeUnwrap()!;
+      const index = block.extrinsics.findIndex((x) => x.call === "addStake" && x.signer === dave.address);
+      expect(index).toBeGreaterThan(0);
+      expect(block.failed.has(index)).toBe(true);
+    });
   });
 });

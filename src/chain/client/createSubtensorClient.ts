@@ -23,6 +23,17 @@ import {
 import { blockNumber, type ClientContext } from "./context.js";
 import { redactUrl, withTimeout, type ChainConnectionError, type ChainRpcError, type ChainTimeoutError, type UnknownNetworkError } from "./errors.js";
 import { readMetagraph, readSubnetWeightParameters, uidOfHotkey, type Metagraph, type MetagraphError, type WeightParameters } from "./metagraph.js";
+import {
+  payFee,
+  readStake,
+  verifyPayment,
+  type PayFeeError,
+  type PayFeeParameters,
+  type PaymentReceipt,
+  type PaymentVerification,
+  type VerifyPaymentError,
+  type VerifyPaymentParameters,
+} from "./payment.js";
 import { submitCall, type SubmitError, type SubmitOptions, type TransactionOutcome } from "./submit.js";
 import { readWeights, setWeights, type SetWeightsError, type SetWeightsParameters, type WeightsReceipt } from "./weights.js";
 
@@ -74,6 +85,12 @@ export interface SubtensorClient {
   readCommitment(netuid: number, hotkey: string): ResultAsync<StoredCommitment | null, CommitmentError>;
   setWeights(params: SetWeightsParameters): ResultAsync<WeightsReceipt, SetWeightsError>;
   readWeights(netuid: number, uid: number): ResultAsync<readonly (readonly [number, number])[], SetWeightsError>;
+  /** Pays the submission fee (crusades.md §C.8 miner side): add_stake, then transfer_stake of the new alpha. */
+  payFee(params: PayFeeParameters): ResultAsync<PaymentReceipt, PayFeeError>;
+  /** Verifies a commitment's referenced payment at its block (crusades.md §C.8 validator side). */
+  verifyPayment(params: VerifyPaymentParameters): ResultAsync<PaymentVerification, VerifyPaymentError>;
+  /** Alpha staked by `coldkey` on `hotkey` in `netuid`. */
+  readStake(coldkey: string, hotkey: string, netuid: number): ResultAsync<bigint, ChainTimeoutError | ChainRpcError>;
   /** Signs and sends any call (e.g. one built with the offline builders). */
   submit(call: ChainCall, signer: KeyringPair, options?: SubmitOptions): ResultAsync<TransactionOutcome, SubmitError>;
   /** Closes the connection the client opened (not an injected ApiPromise). */
@@ -111,6 +128,9 @@ function clientOf(ctx: ClientContext, ownsApi: boolean): SubtensorClient {
     readCommitment: (netuid, hotkey) => readCommitment(ctx, netuid, hotkey),
     setWeights: (params) => setWeights(ctx, params),
     readWeights: (netuid, uid) => readWeights(ctx, netuid, uid),
+    payFee: (params) => payFee(ctx, params),
+    verifyPayment: (params) => verifyPayment(ctx, params),
+    readStake: (coldkey, hotkey, netuid) => readStake(ctx, coldkey, hotkey, netuid),
     submit: (call, signer, options) => submitCall(ctx, call, signer, options),
     disconnect: async () => {
       if (ownsApi) await ctx.api.disconnect();
