@@ -5,6 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { runCheck, CHECK_HELP } from "../src/cli/check.js";
+import { runCompute, COMPUTE_HELP } from "../src/cli/compute.js";
+import { runEvaluate, EVALUATE_HELP } from "../src/cli/evaluate.js";
 import { type CliIo, EXIT, processIo, UsageError } from "../src/cli/io.js";
 import { createScanner } from "../src/scanner/index.js";
 
@@ -12,6 +14,8 @@ const HELP = `Usage: crusades <command> [options]
 
 Commands:
   check <file...>   scan train.py files with the validators' static checker
+  evaluate <file>   run a train.py in the sandbox against a reference run, verify it, compute MFU
+  compute <cmd>     GPU specs, proof-of-GPU, compute score, miner agent (crusades compute --help)
 
 Options:
   --version         print the version and the scanner's rule-set hash
@@ -21,6 +25,8 @@ Options:
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
   check: { run: runCheck, help: CHECK_HELP },
+  compute: { run: runCompute, help: COMPUTE_HELP },
+  evaluate: { run: runEvaluate, help: EVALUATE_HELP },
 };
 
 function packageVersion(): string {

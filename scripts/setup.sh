@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up everything the project needs on a fresh Debian machine (idempotent): system packages,
-# npm dependencies, the build. Safe to run again; each step is skipped when already done.
+# npm dependencies, the build, Docker and the CPU evaluation image. Safe to run again; each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,3 +21,8 @@ echo "setup: npm install"
 npm install --no-audit --no-fund --loglevel=error
 echo "setup: build"
 npm run build --silent >/dev/null
+
+# Docker (Debian's docker.io, dockerd started here when not running) and the CPU evaluation image,
+# built offline from Debian packages; both steps are skipped when already done.
+bash scripts/docker.sh
+bash environments/templar/build-cpu-image.sh

@@ -3,6 +3,7 @@ import * as root from "../src/index.js";
 import * as chain from "../src/chain/index.js";
 import * as compute from "../src/compute/index.js";
 import * as config from "../src/config/index.js";
+import * as evaluation from "../src/evaluation/index.js";
 import * as mfu from "../src/mfu/index.js";
 import * as scanner from "../src/scanner/index.js";
 import * as scoring from "../src/scoring/index.js";
@@ -15,7 +16,7 @@ describe("crusades (package root)", () => {
   });
 
   it("exports: every module's names, and nothing else", () => {
-    const modules = [chain, compute, config, mfu, scanner, scoring, timelock, verify].flatMap((m) => Object.keys(m));
+    const modules = [chain, compute, config, evaluation, mfu, scanner, scoring, timelock, verify].flatMap((m) => Object.keys(m));
     expect(Object.keys(root).sort()).toEqual([...new Set(modules)].sort());
   });
 
