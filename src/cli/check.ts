@@ -3,14 +3,12 @@
  * and prints every violation and a verdict per file.
  * @module
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { match } from "ts-pattern";
 import { loadHparams, resolveHparamsPath } from "../config/index.js";
 import { createScanner } from "../scanner/index.js";
 import type { ScanReport } from "../scanner/index.js";
-import { type CliIo, EXIT, UsageError } from "./io.js";
+import { type CliIo, EXIT, parsePositiveInt, readInputFile, UsageError } from "./io.js";
 
 export const CHECK_HELP = `Usage: crusades check <file...> [--gpus N] [--json]
 
@@ -28,13 +26,6 @@ Exit status: 0 every file accepted, 1 any file rejected, 2 usage or I/O error.
 
 const DEFAULT_GPUS = 4;
 
-function parseGpus(text: string): number {
-  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(`--gpus must be an integer >= 1, got '${text}'`);
-  }
-  return Number(text);
-}
-
 /** The GPU count when --gpus is absent: the hparams file's docker.num_gpus, else 4. */
 function defaultGpus(io: CliIo): number {
   const path = resolveHparamsPath(io.env, io.cwd);
@@ -42,22 +33,6 @@ function defaultGpus(io: CliIo): number {
   const hparams = loadHparams(path);
   if (hparams.isErr()) throw new UsageError(`cannot read the GPU count from ${path}: ${hparams.error.message}`);
   return hparams.value.docker.num_gpus;
-}
-
-function readSource(io: CliIo, file: string): Uint8Array {
-  const path = resolve(io.cwd, file);
-  try {
-    if (statSync(path).isDirectory()) throw new UsageError(`${file}: is a directory, not a file`);
-    return readFileSync(path);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = match(code)
-      .with("ENOENT", () => "no such file")
-      .with("EACCES", "EPERM", () => "permission denied")
-      .otherwise(() => String((error as Error).message));
-    throw new UsageError(`${file}: cannot read: ${reason}`);
-  }
 }
 
 function renderHuman(file: string, report: ScanReport): string {
@@ -86,9 +61,9 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
     return EXIT.ok;
   }
   if (positionals.length === 0) throw new UsageError("check needs at least one file (see crusades check --help)");
-  const gpus = values.gpus === undefined ? defaultGpus(io) : parseGpus(values.gpus);
+  const gpus = values.gpus === undefined ? defaultGpus(io) : parsePositiveInt(values.gpus, "--gpus")!;
   // Read every file before printing anything: on an I/O error stdout stays empty (exit 2).
-  const sources = positionals.map((file) => ({ file, bytes: readSource(io, file) }));
+  const sources = positionals.map((file) => ({ file, bytes: readInputFile(io, file) }));
 
   const scanner = await createScanner();
   if (scanner.isErr()) throw new UsageError(scanner.error.message);

@@ -4,7 +4,7 @@
  * candidate run, verification, MFU (spec crusades.md §E, §L.1; docs/evaluation-protocol.md).
  * @module
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -23,7 +23,7 @@ import {
   type EvaluationReport,
   type PreparedRunner,
 } from "../evaluation/index.js";
-import { type CliIo, EXIT, UsageError } from "./io.js";
+import { type CliIo, EXIT, parsePositiveInt, readInputFile, UsageError } from "./io.js";
 
 export const EVALUATE_HELP = `Usage: crusades evaluate <train.py> [options]
 
@@ -53,23 +53,6 @@ const NO_SCAN_WARNING =
   "WARNING: --no-scan: the static scan is OFF. Only the runtime defences stand between this code and the " +
   "evaluation. Use it for tests and research only; validators always scan, and a rejected file never runs.";
 
-function positiveInt(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) throw new UsageError(`${flag} must be an integer >= 1, got '${text}'`);
-  return Number(text);
-}
-
-function readCode(io: CliIo, file: string): Uint8Array {
-  const path = resolve(io.cwd, file);
-  try {
-    if (statSync(path).isDirectory()) throw new UsageError(`${file}: is a directory, not a file`);
-    return readFileSync(path);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file}: cannot read: ${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : String((error as Error).message)}`);
-  }
-}
 
 function loadEffectiveHparams(io: CliIo): Hparams {
   let path = resolveHparamsPath(io.env, io.cwd);
@@ -151,9 +134,9 @@ export async function runEvaluate(argv: readonly string[], io: CliIo): Promise<n
   if (imageChoice === "") throw new UsageError("--image must not be empty");
   if (runnerKind === "local" && imageChoice !== "cpu" && imageChoice !== "gpu") throw new UsageError("--runner local takes --image cpu or gpu only");
   const hparams = loadEffectiveHparams(io);
-  const numGpus = positiveInt(values.gpus, "--gpus") ?? (imageChoice === "cpu" ? 1 : hparams.docker.num_gpus);
-  const runs = positiveInt(values.runs, "--runs") ?? hparams.evaluation_runs;
-  const code = readCode(io, file);
+  const numGpus = parsePositiveInt(values.gpus, "--gpus") ?? (imageChoice === "cpu" ? 1 : hparams.docker.num_gpus);
+  const runs = parsePositiveInt(values.runs, "--runs") ?? hparams.evaluation_runs;
+  const code = readInputFile(io, file);
   const workDir = resolve(io.cwd, values["work-dir"] ?? join(io.env.TMPDIR ?? tmpdir(), "crusades-eval"));
   const scan = !values["no-scan"];
   if (!scan) io.stderr(`${NO_SCAN_WARNING}\n`);

@@ -1,7 +1,10 @@
 /**
- * What a CLI command needs from the process, passed in so commands can be run in tests.
+ * What a CLI command needs from the process, passed in so commands can be run in tests, and the
+ * argument and file helpers every command shares.
  * @module
  */
+import { readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -25,4 +28,27 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
   };
+}
+
+/** `--flag N` with N an integer >= 1; `undefined` when the flag was not given. */
+export function parsePositiveInt(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(`${flag} must be an integer >= 1, got '${text}'`);
+  }
+  return Number(text);
+}
+
+/** Reads an input file as raw bytes (relative to the command's cwd); I/O problems are usage errors. */
+export function readInputFile(io: CliIo, file: string): Uint8Array {
+  const path = resolve(io.cwd, file);
+  try {
+    if (statSync(path).isDirectory()) throw new UsageError(`${file}: is a directory, not a file`);
+    return readFileSync(path);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied" : String((error as Error).message);
+    throw new UsageError(`${file}: cannot read: ${reason}`);
+  }
 }

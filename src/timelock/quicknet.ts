@@ -4,7 +4,6 @@
  * Unchained BLS "short signatures": signatures in G1, the public key in G2.
  * @module
  */
-import { bls12_381 } from "@noble/curves/bls12-381.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { hexToBytes } from "@noble/hashes/utils.js";
 import { err, ok, type Result } from "neverthrow";

@@ -2,7 +2,7 @@
  * Serialises the converted tree into the JSON shapes `cpython_dump.py` writes, and finds the first
  * difference between the two, for the converter's differential tests against CPython.
  */
-import type { ConstantValue, PyNode } from "../../../src/scanner/ast/nodes.js";
+import type { ConstantValue } from "../../../src/scanner/ast/nodes.js";
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("hex");
