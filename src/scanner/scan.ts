@@ -135,28 +135,26 @@ export function parseSource(grammar: LoadedGrammar, bytes: Uint8Array, report: R
   const text = decoded.text.replaceAll("\r\n", "\n");
   const lines = new LineIndex(text, hadBom ? 1 : 0);
   const { root, renamed, inventory } = parseTree(grammar, text);
-  {
-    if (reportSyntaxErrors(inventory, lines, report) || reportTreeLimits(inventory, lines, report)) return null;
-    // The converter recurses; a tree this deep cannot be within the AST nesting limit anyway.
-    if (inventory.maxDepth > LIMITS.maxNestingDepth * 8) {
-      report("input.too_complex", { line: 0, col: 0 }, `nesting deeper than ${LIMITS.maxNestingDepth} levels`);
-      return null;
-    }
-    let module: Module;
-    try {
-      module = toPythonAst(root, text, lines, renamed);
-    } catch (error) {
-      if (!(error instanceof SyntaxProblem)) throw error;
-      report(error.rule, error.at, error.message);
-      return null;
-    }
-    const deepest = deepestNode(module);
-    if (deepest.depth > LIMITS.maxNestingDepth) {
-      report("input.too_complex", deepest.node, `nesting of ${deepest.depth} levels is deeper than ${LIMITS.maxNestingDepth}`);
-      return null;
-    }
-    return { module, text, lines, inventory };
+  if (reportSyntaxErrors(inventory, lines, report) || reportTreeLimits(inventory, lines, report)) return null;
+  // The converter recurses; a tree this deep cannot be within the AST nesting limit anyway.
+  if (inventory.maxDepth > LIMITS.maxNestingDepth * 8) {
+    report("input.too_complex", { line: 0, col: 0 }, `nesting deeper than ${LIMITS.maxNestingDepth} levels`);
+    return null;
   }
+  let module: Module;
+  try {
+    module = toPythonAst(root, text, lines, renamed);
+  } catch (error) {
+    if (!(error instanceof SyntaxProblem)) throw error;
+    report(error.rule, error.at, error.message);
+    return null;
+  }
+  const deepest = deepestNode(module);
+  if (deepest.depth > LIMITS.maxNestingDepth) {
+    report("input.too_complex", deepest.node, `nesting of ${deepest.depth} levels is deeper than ${LIMITS.maxNestingDepth}`);
+    return null;
+  }
+  return { module, text, lines, inventory };
 }
 
 function toBytes(source: string | Uint8Array): Uint8Array {
