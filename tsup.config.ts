@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 /** The public modules; each is a `crusades/<module>` subpath in package.json `exports`. */
-const MODULES = ["scanner", "config", "timelock", "verify", "mfu", "scoring", "chain", "compute", "evaluation"];
+const MODULES = ["scanner", "config", "timelock", "verify", "mfu", "scoring", "chain", "compute", "evaluation", "store", "submission", "validator", "api", "miner"];
 
 // Two builds: the SDK (one entry per public module, ESM + CJS + .d.ts) and the CLI (ESM only,
 // with a shebang), so that importing the SDK never pulls in the CLI.

@@ -7,6 +7,9 @@ import { readFileSync } from "node:fs";
 import { runCheck, CHECK_HELP } from "../src/cli/check.js";
 import { runCompute, COMPUTE_HELP } from "../src/cli/compute.js";
 import { runEvaluate, EVALUATE_HELP } from "../src/cli/evaluate.js";
+import { runStatus, STATUS_HELP } from "../src/cli/status.js";
+import { runSubmit, SUBMIT_HELP } from "../src/cli/submit.js";
+import { runValidate, VALIDATE_HELP } from "../src/cli/validate.js";
 import { type CliIo, EXIT, processIo, UsageError } from "../src/cli/io.js";
 import { createScanner } from "../src/scanner/index.js";
 
@@ -15,6 +18,9 @@ const HELP = `Usage: crusades <command> [options]
 Commands:
   check <file...>   scan train.py files with the validators' static checker
   evaluate <file>   run a train.py in the sandbox against a reference run, verify it, compute MFU
+  submit <url>      check the code as validators will, pay the fee if required, commit it
+  status            a hotkey's commitments, rate-limit window and submissions
+  validate          run the validator: ingestion, evaluation queue, weights, HTTP API
   compute <cmd>     GPU specs, proof-of-GPU, compute score, miner agent (crusades compute --help)
 
 Options:
@@ -27,6 +33,9 @@ const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
   check: { run: runCheck, help: CHECK_HELP },
   compute: { run: runCompute, help: COMPUTE_HELP },
   evaluate: { run: runEvaluate, help: EVALUATE_HELP },
+  status: { run: runStatus, help: STATUS_HELP },
+  submit: { run: runSubmit, help: SUBMIT_HELP },
+  validate: { run: runValidate, help: VALIDATE_HELP },
 };
 
 function packageVersion(): string {

@@ -26,3 +26,5 @@ npm run build --silent >/dev/null
 # built offline from Debian packages; both steps are skipped when already done.
 bash scripts/docker.sh
 bash environments/templar/build-cpu-image.sh
+# Debian's Chromium for the web dashboard's browser test.
+bash scripts/chromium.sh

@@ -10,11 +10,9 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { match } from "ts-pattern";
-import { loadHparams, resolveHparamsPath, type Hparams } from "../config/index.js";
 import {
   createEvaluationRunner,
   evaluateSubmission,
-  findEnvironmentDir,
   formatEvaluationJson,
   formatEvaluationText,
   LOCAL_RUNNER_WARNING,
@@ -23,6 +21,7 @@ import {
   type EvaluationReport,
   type PreparedRunner,
 } from "../evaluation/index.js";
+import { loadEffectiveHparams } from "./hparams.js";
 import { type CliIo, EXIT, parsePositiveInt, readInputFile, UsageError } from "./io.js";
 
 export const EVALUATE_HELP = `Usage: crusades evaluate <train.py> [options]
@@ -53,18 +52,6 @@ const NO_SCAN_WARNING =
   "WARNING: --no-scan: the static scan is OFF. Only the runtime defences stand between this code and the " +
   "evaluation. Use it for tests and research only; validators always scan, and a rejected file never runs.";
 
-
-function loadEffectiveHparams(io: CliIo): Hparams {
-  let path = resolveHparamsPath(io.env, io.cwd);
-  if (!existsSync(path) && !io.env.CRUSADES_HPARAMS_PATH) {
-    const env = findEnvironmentDir();
-    const packaged = env === null ? null : join(dirname(dirname(env)), "hparams", "hparams.json");
-    if (packaged !== null && existsSync(packaged)) path = packaged;
-  }
-  const r = loadHparams(path);
-  if (r.isErr()) throw new UsageError(r.error.message);
-  return r.value;
-}
 
 function errorLine(e: EvaluationError): string {
   return match(e)

@@ -56,6 +56,11 @@ export interface EvaluateSubmissionOptions {
   readonly onProgress?: (event: EvaluationProgress) => void;
   /** Run ids; @default `<unix>-<random>-r<n>` */
   readonly runIdPrefix?: string;
+  /**
+   * Runs already made for this submission (stored before a restart), in order: they count as
+   * made, so only the remaining runs are made. A fatal one among them stops at once.
+   */
+  readonly previousRuns?: readonly RunResult[];
 }
 
 /** Progress of an evaluation. */
@@ -154,8 +159,26 @@ async function evaluate(o: EvaluateSubmissionOptions): Promise<Result<Evaluation
   const prefix = o.runIdPrefix ?? `${Math.floor(Date.now() / 1000)}-${randomBytes(4).toString("hex")}`;
   const results: RunResult[] = [];
   const hpHash = hparamsHash(hparams);
+  // The run loop's state: void runs are retried (up to max_void_retries in a row), a fatal code stops.
   let voids = 0;
-  for (let runNo = 1, counted = 0; counted < runsWanted; ) {
+  let counted = 0;
+  let runNo = 1;
+  let stopped = false;
+  const record = (r: RunResult): void => {
+    results.push(r);
+    if (r.status === "void") {
+      voids++;
+      if (voids > hparams.evaluation.max_void_retries) stopped = true;
+      return;
+    }
+    voids = 0;
+    counted++;
+    runNo++;
+    if (isFatalErrorCode(r.errorCode)) stopped = true;
+  };
+  // Runs stored before a restart count as made: only the interrupted run is made again.
+  for (const r of o.previousRuns ?? []) record(r);
+  while (!stopped && counted < runsWanted) {
     const attempt = voids + 1;
     progress({ kind: "run", runNo, attempt, state: "start" });
     const r = await evaluateRun({
@@ -172,17 +195,9 @@ async function evaluate(o: EvaluateSubmissionOptions): Promise<Result<Evaluation
       onProgress: progress,
     });
     if (r.isErr()) return err(r.error);
-    results.push(r.value);
-    progress({ kind: "run", runNo, attempt, state: "done", result: r.value });
-    if (r.value.status === "void") {
-      voids++;
-      if (voids > hparams.evaluation.max_void_retries) break;
-      continue;
-    }
-    voids = 0;
-    counted++;
-    runNo++;
-    if (isFatalErrorCode(r.value.errorCode)) break;
+    const thisRun = runNo;
+    record(r.value);
+    progress({ kind: "run", runNo: thisRun, attempt, state: "done", result: r.value });
   }
   const score = scoreRuns(results.map((r) => ({ status: r.status, mfu: r.mfu, errorCode: r.errorCode })), scoreOptions);
   const firstBad = results.find((r) => r.status === "failed") ?? results.find((r) => r.status === "void");

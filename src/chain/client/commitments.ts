@@ -173,13 +173,41 @@ function storedField(field: Record<string, unknown>): StoredCommitmentField {
   return { kind: "other", variant, value };
 }
 
+function storedCommitment(json: { block: number; deposit: number | string; info: { fields: Record<string, unknown>[] } }): StoredCommitment {
+  return { block: json.block, deposit: BigInt(json.deposit), fields: json.info.fields.map(storedField) };
+}
+
+/**
+ * Every hotkey's `CommitmentOf` entry on `netuid` (pending timelocked or plain), optionally at a
+ * pinned block: the source of plain commitments for a validator that accepts them.
+ */
+export function readCommitments(
+  ctx: ClientContext,
+  netuid: number,
+  options: { readonly blockHash?: string } = {},
+): ResultAsync<ReadonlyMap<string, StoredCommitment>, CommitmentError> {
+  const n = checkU16(netuid, "netuid");
+  if (n.isErr()) return errAsync(n.error);
+  return call(ctx, "pin the block", async () => (options.blockHash ? ctx.api.at(options.blockHash) : undefined)).andThen((at) => {
+    const item = storageItem(ctx, "commitments", "commitmentOf", at);
+    if (item.isErr()) return errAsync(item.error);
+    return call(ctx, "read Commitments.CommitmentOf entries", () => item.value.entries(netuid)).map((entries) => {
+      const out = new Map<string, StoredCommitment>();
+      for (const [key, value] of entries) {
+        const json = value.toJSON() as Parameters<typeof storedCommitment>[0] | null;
+        if (json !== null) out.set(encodeAddress(key.args[1]!.toU8a(), SS58_PREFIX), storedCommitment(json));
+      }
+      return out as ReadonlyMap<string, StoredCommitment>;
+    });
+  });
+}
+
 /** `CommitmentOf(netuid, hotkey)`: the pending (still encrypted) or plain commitment, or `null`. */
 export function readCommitment(ctx: ClientContext, netuid: number, hotkey: string): ResultAsync<StoredCommitment | null, CommitmentError> {
   const id = accountIdOf(hotkey);
   if (id.isErr()) return errAsync(id.error);
   return read(ctx, "commitments", "commitmentOf", [netuid, id.value]).map((v) => {
-    const json = v.toJSON() as { block: number; deposit: number | string; info: { fields: Record<string, unknown>[] } } | null;
-    if (json === null) return null;
-    return { block: json.block, deposit: BigInt(json.deposit), fields: json.info.fields.map(storedField) };
+    const json = v.toJSON() as Parameters<typeof storedCommitment>[0] | null;
+    return json === null ? null : storedCommitment(json);
   });
 }

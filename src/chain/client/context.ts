@@ -90,3 +90,8 @@ export function readBool(
 export function blockNumber(ctx: ClientContext): ResultAsync<number, ChainTimeoutError | ChainRpcError> {
   return call(ctx, "read the block header", () => ctx.api.rpc.chain.getHeader()).map((h) => h.number.toNumber());
 }
+
+/** The head's number and hash. */
+export function readHead(ctx: ClientContext): ResultAsync<{ readonly number: number; readonly hash: string }, ChainTimeoutError | ChainRpcError> {
+  return call(ctx, "read the block header", () => ctx.api.rpc.chain.getHeader()).map((h) => ({ number: h.number.toNumber(), hash: h.hash.toHex() }));
+}

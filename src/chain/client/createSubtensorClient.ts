@@ -13,6 +13,7 @@ import {
   commitPlain,
   commitTimelocked,
   readCommitment,
+  readCommitments,
   readRevealedCommitments,
   readRevealedCommitmentsOf,
   type CommitmentError,
@@ -20,7 +21,7 @@ import {
   type CommitTimelockedParameters,
   type StoredCommitment,
 } from "./commitments.js";
-import { blockNumber, type ClientContext } from "./context.js";
+import { blockNumber, readHead, type ClientContext } from "./context.js";
 import { redactUrl, withTimeout, type ChainConnectionError, type ChainRpcError, type ChainTimeoutError, type UnknownNetworkError } from "./errors.js";
 import { readMetagraph, readSubnetWeightParameters, uidOfHotkey, type Metagraph, type MetagraphError, type WeightParameters } from "./metagraph.js";
 import {
@@ -83,6 +84,10 @@ export interface SubtensorClient {
   readRevealedCommitments(netuid: number, options?: { readonly blockHash?: string }): ResultAsync<ReadonlyMap<string, readonly RevealedCommitment[]>, CommitmentError>;
   readRevealedCommitmentsOf(netuid: number, hotkey: string): ResultAsync<readonly RevealedCommitment[], CommitmentError>;
   readCommitment(netuid: number, hotkey: string): ResultAsync<StoredCommitment | null, CommitmentError>;
+  /** Every hotkey's `CommitmentOf` entry (plain or pending), optionally at a pinned block. */
+  readCommitments(netuid: number, options?: { readonly blockHash?: string }): ResultAsync<ReadonlyMap<string, StoredCommitment>, CommitmentError>;
+  /** The head: its number and hash. */
+  readHead(): ResultAsync<{ readonly number: number; readonly hash: string }, ChainTimeoutError | ChainRpcError>;
   setWeights(params: SetWeightsParameters): ResultAsync<WeightsReceipt, SetWeightsError>;
   readWeights(netuid: number, uid: number): ResultAsync<readonly (readonly [number, number])[], SetWeightsError>;
   /** Pays the submission fee (crusades.md §C.8 miner side): add_stake, then transfer_stake of the new alpha. */
@@ -126,6 +131,8 @@ function clientOf(ctx: ClientContext, ownsApi: boolean): SubtensorClient {
     readRevealedCommitments: (netuid, options) => readRevealedCommitments(ctx, netuid, options),
     readRevealedCommitmentsOf: (netuid, hotkey) => readRevealedCommitmentsOf(ctx, netuid, hotkey),
     readCommitment: (netuid, hotkey) => readCommitment(ctx, netuid, hotkey),
+    readCommitments: (netuid, options) => readCommitments(ctx, netuid, options),
+    readHead: () => readHead(ctx),
     setWeights: (params) => setWeights(ctx, params),
     readWeights: (netuid, uid) => readWeights(ctx, netuid, uid),
     payFee: (params) => payFee(ctx, params),

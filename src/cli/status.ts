@@ -1,0 +1,77 @@
+/**
+ * `crusades status`: a hotkey's commitments on chain (pending, plain, revealed), its rate-limit
+ * window, and what a validator's API says of its submissions (spec crusades.md §A.4).
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { REVEAL_LAG_BLOCKS } from "../miner/index.js";
+import { CHAIN_FLAGS, CHAIN_FLAGS_HELP, connect, hotkeyOf } from "./chain-options.js";
+import { loadEffectiveHparams } from "./hparams.js";
+import { type CliIo, EXIT, UsageError } from "./io.js";
+
+export const STATUS_HELP = `Usage: crusades status [options]
+
+Shows a hotkey's commitments (pending, plain and revealed), when validators will accept its next
+one, and its submissions as a validator's API reports them.
+
+Options:
+  --hotkey SS58         the hotkey to show (default: the wallet's hotkey)
+  --api URL             a validator's API (e.g. http://validator:8080) for the submissions' status
+  --api-key KEY         its API key, if it needs one
+  --json                one JSON object on stdout
+${CHAIN_FLAGS_HELP}
+  -h, --help            show this help
+`;
+
+/** Runs the command; returns the exit code. */
+export async function runStatus(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { ...CHAIN_FLAGS, hotkey: { type: "string" }, api: { type: "string" }, "api-key": { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+    allowPositionals: false,
+    strict: true,
+  });
+  if (values.help) {
+    io.stdout(STATUS_HELP);
+    return EXIT.ok;
+  }
+  const hparams = loadEffectiveHparams(io);
+  const hotkey = values.hotkey ?? (await hotkeyOf(values, io)).address;
+  const client = await connect(values, io);
+  try {
+    const netuid = hparams.netuid;
+    const [head, uid, pending, revealed] = await Promise.all([
+      client.blockNumber(),
+      client.uidOf(netuid, hotkey),
+      client.readCommitment(netuid, hotkey),
+      client.readRevealedCommitmentsOf(netuid, hotkey),
+    ]);
+    if (head.isErr()) throw new UsageError(head.error.message);
+    const reveals = revealed.isOk() ? revealed.value.map((r) => ({ revealBlock: r.revealBlock, bytes: r.payload.length })) : [];
+    const plain = pending.isOk() && pending.value !== null ? pending.value : null;
+    const seen = [...reveals.map((r) => r.revealBlock), ...(plain && plain.fields.some((f) => f.kind === "raw") ? [plain.block] : [])];
+    const newest = seen.length ? Math.max(...seen) : null;
+    const earliestCommit = newest === null ? head.value : Math.max(head.value, newest + hparams.min_blocks_between_commits - hparams.reveal_blocks - REVEAL_LAG_BLOCKS);
+    let submissions: unknown = null;
+    if (values.api) {
+      const res = await fetch(new URL(`/api/commitments?hotkey=${encodeURIComponent(hotkey)}`, values.api), { headers: values["api-key"] ? { "X-API-Key": values["api-key"] } : {} }).catch((e: Error) => e);
+      submissions = res instanceof Error ? { error: res.message } : res.ok ? await res.json() : { error: `HTTP ${res.status}` };
+    }
+    const report = {
+      hotkey, netuid, block: head.value, registered: uid.isOk(), uid: uid.isOk() ? uid.value : null,
+      pending: plain === null ? null : { block: plain.block, fields: plain.fields.map((f) => (f.kind === "timelock" ? { kind: "timelock", revealRound: f.revealRound.toString() } : { kind: f.kind })) },
+      revealed: reveals, revealedReadable: revealed.isOk(), newestRevealBlock: newest, earliestCommitBlock: earliestCommit, validator: submissions,
+    };
+    if (values.json) io.stdout(JSON.stringify(report) + "\n");
+    else {
+      io.stdout(`hotkey ${hotkey} on subnet ${netuid} at block ${head.value}: ${report.registered ? `registered, uid ${report.uid}` : "NOT registered"}\n`);
+      io.stdout(`pending commitment: ${plain === null ? "none" : `block ${plain.block}, ${plain.fields.map((f) => f.kind).join(", ")}`}\n`);
+      io.stdout(`revealed: ${reveals.length === 0 ? (revealed.isOk() ? "none" : "not readable on this runtime") : reveals.map((r) => `block ${r.revealBlock}`).join(", ")}\n`);
+      io.stdout(`next commitment: ${earliestCommit <= head.value ? "allowed now" : `wait until block ${earliestCommit}`} (validators need ${hparams.min_blocks_between_commits} blocks between reveals)\n`);
+      if (submissions !== null) io.stdout(`validator says: ${JSON.stringify(submissions)}\n`);
+    }
+    return EXIT.ok;
+  } finally {
+    await client.disconnect();
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * `crusades submit <url>`: the miner (spec crusades.md §B.7): every check a validator will make
+ * (URL rules, the same SSRF-safe fetch, size, strict UTF-8, content rules, hash, the static scan,
+ * the commitment's size), then registration, the rate-limit pre-check, the fee and the commitment.
+ * @module
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline/promises";
+import { parseArgs } from "node:util";
+import type { PaymentQuote } from "../chain/index.js";
+import { prepareSubmission, sendSubmission, type PrepareSubmissionError, type SendSubmissionError } from "../miner/index.js";
+import { CHAIN_FLAGS, CHAIN_FLAGS_HELP, coldkeyOf, connect, hotkeyOf } from "./chain-options.js";
+import { loadEffectiveHparams } from "./hparams.js";
+import { type CliIo, EXIT, parsePositiveInt, UsageError } from "./io.js";
+
+export const SUBMIT_HELP = `Usage: crusades submit <url> [options]
+
+Checks the code at <url> exactly as validators will (URL rules, SSRF-safe fetch, size, strict UTF-8,
+content rules, code hash, the static scan, the commitment's size), then pays the fee when the subnet
+requires one (asking first), commits the URL timelocked, and writes a receipt.
+
+Options:
+  --dry-run                   every check, nothing paid or sent
+  --plain                     a plain (not timelocked) commitment, for validators that accept them
+  --yes                       pay without asking (scripts)
+  --force                     commit even when the static scan rejects the code (validators running
+                              the same rules will reject it)
+  --gpus N                    GPUs to scan for (default docker.num_gpus)
+  --allow-private-hosts LIST  comma-separated private hosts the code may be fetched from (tests)
+  --receipts DIR              where receipts go (default ~/.crusades/receipts)
+  --json                      one JSON object on stdout
+${CHAIN_FLAGS_HELP}
+  -h, --help                  show this help
+
+Exit status: 0 committed (or all checks passed with --dry-run), 1 refused by a check, 2 usage or I/O.
+`;
+
+function describeError(e: PrepareSubmissionError | SendSubmissionError): string {
+  return e.message;
+}
+
+/** Runs the command; returns the exit code. */
+export async function runSubmit(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: {
+      ...CHAIN_FLAGS,
+      "dry-run": { type: "boolean", default: false },
+      plain: { type: "boolean", default: false },
+      yes: { type: "boolean", default: false },
+      force: { type: "boolean", default: false },
+      gpus: { type: "string" },
+      "allow-private-hosts": { type: "string" },
+      receipts: { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    io.stdout(SUBMIT_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new UsageError("submit needs exactly one URL (see crusades submit --help)");
+  const hparams = loadEffectiveHparams(io);
+  const gpus = parsePositiveInt(values.gpus, "--gpus") ?? hparams.docker.num_gpus;
+  const allowPrivateHosts = (values["allow-private-hosts"] ?? "").split(",").map((h) => h.trim()).filter((h) => h !== "");
+  const say = (line: string) => {
+    if (!values.json) io.stderr(line + "\n");
+  };
+
+  const prepared = await prepareSubmission({
+    url: positionals[0]!, gpus, withPayment: hparams.payment.enabled, currentBlock: null,
+    fetch: { timeoutMs: hparams.code_fetch_timeout * 1000, maxRedirects: hparams.download.max_redirects, ...(allowPrivateHosts.length ? { allowPrivateHosts } : {}) },
+  });
+  if (prepared.isErr()) {
+    io.stderr(`crusades: ${describeError(prepared.error)}\n`);
+    return prepared.error.type === "ScannerLoad" ? EXIT.usage : EXIT.rejected;
+  }
+  const p = prepared.value;
+  say(`code: ${p.sizeBytes} bytes, hash ${p.codeHash}, committed URL ${p.committedUrl}`);
+  say(`commitment size: ${128 - p.margin}/128 characters${p.thinMargin ? " (WARNING: fewer than 5 characters to spare)" : ""}`);
+  if (!p.scan.ok) {
+    for (const v of p.scan.violations) io.stderr(`  ${v.line}:${v.col} ${v.rule}: ${v.message}\n`);
+    if (!values.force) {
+      io.stderr(`crusades: the static scan rejects this code (${p.scan.violations.length} violation(s)); validators would reject it. Nothing was paid or sent.\n`);
+      return EXIT.rejected;
+    }
+    io.stderr("WARNING: --force: committing code the static scan rejects; validators running the same rules will reject it\n");
+  } else say(`static scan: ok (rules ${p.scan.rulesHash.slice(0, 12)})`);
+  if (values["dry-run"]) {
+    if (values.json) io.stdout(JSON.stringify({ dryRun: true, url: p.committedUrl, codeHash: p.codeHash, sha256: p.sha256, sizeBytes: p.sizeBytes, commitmentChars: 128 - p.margin, scanOk: p.scan.ok, violations: p.scan.violations }) + "\n");
+    else io.stdout("dry run: every check passed; nothing was paid or sent\n");
+    return EXIT.ok;
+  }
+
+  const hotkey = await hotkeyOf(values, io);
+  const needsColdkey = hparams.payment.enabled;
+  const coldkey = needsColdkey ? await coldkeyOf(values, io) : undefined;
+  const client = await connect(values, io);
+  try {
+    const confirmPayment = async (q: PaymentQuote): Promise<boolean> => {
+      say(`fee: ${q.feeRao} rao staked to ${q.burnHotkey}, then ~${q.expectedAlpha} alpha (validators need >= ${q.minAlpha}) transferred to ${q.destination}`);
+      if (values.yes) return true;
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return /^y(es)?$/i.test((await rl.question("Pay the fee and commit? [y/N] ")).trim());
+      } finally {
+        rl.close();
+      }
+    };
+    const sent = await sendSubmission({ client, hparams, prepared: p, hotkey, plain: values.plain, confirmPayment, ...(coldkey ? { coldkey } : {}) });
+    if (sent.isErr()) {
+      io.stderr(`crusades: ${describeError(sent.error)}\n`);
+      return sent.error.type === "ChainConnection" || sent.error.type === "ChainTimeout" || sent.error.type === "ChainRpc" ? EXIT.usage : EXIT.rejected;
+    }
+    const receipt = sent.value;
+    const dir = values.receipts ?? join(io.env.HOME ?? homedir(), ".crusades", "receipts");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${receipt.createdAt.replace(/[:.]/g, "-")}-${receipt.hotkey.slice(0, 8)}.json`);
+    writeFileSync(file, JSON.stringify(receipt, null, 2) + "\n");
+    if (values.json) io.stdout(JSON.stringify({ ...receipt, receiptPath: file }) + "\n");
+    else io.stdout(`committed${receipt.plain ? " (plain)" : ` (timelocked, round ${receipt.revealRound})`}; validators should see it at block ~${receipt.expectedRevealBlock}\nreceipt: ${file}\n`);
+    return EXIT.ok;
+  } finally {
+    await client.disconnect();
+  }
+}

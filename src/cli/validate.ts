@@ -1,0 +1,136 @@
+/**
+ * `crusades validate`: the validator daemon (spec crusades.md §A.3): ingestion, the evaluation
+ * queue in the Docker sandbox, weight setting, and the HTTP API over the same store.
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { createApiServer } from "../api/index.js";
+import { createEvaluationRunner } from "../evaluation/index.js";
+import { openStore, type CommitmentSource } from "../store/index.js";
+import { createLogger, runValidator } from "../validator/index.js";
+import { CHAIN_FLAGS, CHAIN_FLAGS_HELP, connect, hotkeyOf } from "./chain-options.js";
+import { loadEffectiveHparams } from "./hparams.js";
+import { type CliIo, EXIT, parsePositiveInt, UsageError } from "./io.js";
+
+export const VALIDATE_HELP = `Usage: crusades validate [options]
+
+Runs the validator: reads revealed commitments (every kept entry, never losing one), evaluates
+each submission in the sandbox (download once, hash check, scan, N runs, verification, MFU),
+keeps the leader record, sets weights on schedule, and serves the HTTP API from the same store.
+Killed at any point and restarted, it loses nothing and re-runs only the interrupted run.
+
+Options:
+${CHAIN_FLAGS_HELP}
+  --db FILE                   the SQLite store (default ./crusades.db)
+  --plain                     also accept plain (not timelocked) commitments
+  --from-block N              on a fresh store: ignore reveals at or before block N (default: the head)
+  --image I                   cpu | gpu | <tag> (default: gpu when /dev/nvidiactl exists, else cpu)
+  --gpus N                    GPUs per evaluation (default: docker.num_gpus; 1 on the CPU image)
+  --work-dir DIR              run directories (default $TMPDIR/crusades-validator)
+  --api-port P                HTTP API port (default 8080); --no-api to serve none
+  --api-host H                HTTP API address (default 0.0.0.0)
+  --api-key KEY               require X-API-Key (default: env DASHBOARD_API_KEY)
+  --allow-private-hosts LIST  comma-separated hosts or addresses code may be fetched from even
+                              though they are private (private deployments and tests; off by default)
+  --no-weights                never set weights (observer mode)
+  --no-evaluate               ingest only
+  --log-format F              text (default) | json (one JSON object per line)
+  -h, --help                  show this help
+
+Hparams: $CRUSADES_HPARAMS_PATH, else ./hparams/hparams.json. SIGINT / SIGTERM stop it gracefully.
+`;
+
+/** Runs the daemon until SIGINT / SIGTERM; returns the exit code. */
+export async function runValidate(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      ...CHAIN_FLAGS,
+      db: { type: "string", default: "crusades.db" },
+      plain: { type: "boolean", default: false },
+      "from-block": { type: "string" },
+      image: { type: "string" },
+      gpus: { type: "string" },
+      "work-dir": { type: "string" },
+      "api-port": { type: "string" },
+      "api-host": { type: "string", default: "0.0.0.0" },
+      "api-key": { type: "string" },
+      "no-api": { type: "boolean", default: false },
+      "allow-private-hosts": { type: "string" },
+      "no-weights": { type: "boolean", default: false },
+      "no-evaluate": { type: "boolean", default: false },
+      "log-format": { type: "string", default: "text" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  if (values.help) {
+    io.stdout(VALIDATE_HELP);
+    return EXIT.ok;
+  }
+  const format = values["log-format"];
+  if (format !== "text" && format !== "json") throw new UsageError(`--log-format must be text or json, got '${format}'`);
+  const log = createLogger({ format, write: (line) => io.stderr(line + "\n") });
+  const hparams = loadEffectiveHparams(io);
+  const imageChoice = values.image ?? (existsSync("/dev/nvidiactl") ? "gpu" : "cpu");
+  const numGpus = parsePositiveInt(values.gpus, "--gpus") ?? (imageChoice === "cpu" ? 1 : hparams.docker.num_gpus);
+  const fromBlockText = values["from-block"];
+  if (fromBlockText !== undefined && !/^[0-9]+$/.test(fromBlockText)) throw new UsageError(`--from-block must be a block number, got '${fromBlockText}'`);
+  const apiPort = values["api-port"] === undefined ? 8080 : parsePort(values["api-port"]);
+  const allowPrivateHosts = (values["allow-private-hosts"] ?? "").split(",").map((h) => h.trim()).filter((h) => h !== "");
+  const workDir = resolve(io.cwd, values["work-dir"] ?? join(io.env.TMPDIR ?? tmpdir(), "crusades-validator"));
+  const sources: CommitmentSource[] = values.plain ? ["revealed", "plain"] : ["revealed"];
+
+  const store = openStore(resolve(io.cwd, values.db));
+  if (store.isErr()) throw new UsageError(store.error.message);
+  const hotkey = await hotkeyOf(values, io);
+  const client = await connect(values, io);
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) process.exit(EXIT.usage);
+    log.info("stopping", { signal });
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  let api: ReturnType<typeof createApiServer> | null = null;
+  try {
+    const prepared = await createEvaluationRunner({ kind: "docker", hparams, numGpus, workDir, image: imageChoice, onBuildOutput: (line) => log.debug("image build", { line }) });
+    if (prepared.isErr()) throw new UsageError(prepared.error.message);
+    for (const w of prepared.value.warnings) log.warn(w);
+    if (prepared.value.removedLeftovers.length > 0) log.warn("removed leftover evaluation containers", { containers: prepared.value.removedLeftovers });
+    if (!values["no-api"]) {
+      api = createApiServer({
+        store: store.value, hparams, host: values["api-host"], port: apiPort, validator: { hotkey: hotkey.address, startedAt: new Date() },
+        currentBlock: async () => (await client.blockNumber()).unwrapOr(null),
+        ...(values["api-key"] ?? io.env.DASHBOARD_API_KEY ? { apiKey: values["api-key"] ?? io.env.DASHBOARD_API_KEY! } : {}),
+      });
+      const listening = await api.listen();
+      log.info("API listening", { url: listening.url });
+    }
+    await runValidator({
+      store: store.value, client, hparams, hotkey, runner: prepared.value.runner, workDir, numGpus, log, signal: controller.signal, sources,
+      evaluate: !values["no-evaluate"], setWeights: !values["no-weights"],
+      ...(fromBlockText === undefined ? {} : { startBlock: Number(fromBlockText) }),
+      ...(allowPrivateHosts.length > 0 ? { download: { allowPrivateHosts } } : {}),
+    });
+    return EXIT.ok;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await api?.close();
+    await client.disconnect();
+    store.value.close();
+  }
+}
+
+function parsePort(text: string): number {
+  if (!/^[0-9]+$/.test(text) || Number(text) > 65535) throw new UsageError(`--api-port must be a port number (0-65535), got '${text}'`);
+  return Number(text);
+}

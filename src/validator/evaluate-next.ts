@@ -1,0 +1,191 @@
+/**
+ * The evaluation stage: takes the next queued submission through download (once, hash-checked,
+ * stored by content), content dedup, the host scan and its runs, storing each run as it ends,
+ * then finalises it together with the leader record in one transaction (§A.3, §C.4, §C.6, §H.4).
+ * @module
+ */
+import { err, ok, type Result } from "neverthrow";
+import type { Hparams } from "../config/index.js";
+import { evaluateSubmission, hparamsHash, type EvaluationError, type EvaluationReport, type EvaluationRunner, type RunResult } from "../evaluation/index.js";
+import { updateLeader } from "../scoring/index.js";
+import {
+  applyLeaderUpdate,
+  classifySqliteError,
+  earlierSubmissionWithCode,
+  getCode,
+  getLeaderState,
+  getSubmission,
+  insertRun,
+  nextQueuedSubmission,
+  putCode,
+  runsOfSubmission,
+  updateSubmission,
+  type Store,
+  type StoreIoError,
+  type SubmissionRow,
+  type SubmissionStatus,
+} from "../store/index.js";
+import { fetchCode, type FetchCodeOptions } from "../submission/index.js";
+import type { Logger } from "./logger.js";
+
+/** Inputs of {@link evaluateNext}. */
+export interface EvaluateNextParameters {
+  readonly store: Store;
+  readonly hparams: Hparams;
+  readonly runner: EvaluationRunner;
+  readonly workDir: string;
+  /** GPUs per evaluation (processes on the CPU image). */
+  readonly numGpus: number;
+  /** The chain's current block (download retry windows, finalisation order). */
+  readonly currentBlock: () => Promise<number>;
+  readonly evaluatorHotkey: string | null;
+  readonly log: Logger;
+  /** Download options (e.g. `allowPrivateHosts` for private deployments and tests). */
+  readonly download?: Omit<FetchCodeOptions, "expectedHash">;
+  /** Base of the exponential download backoff, in ms. @default 10_000 */
+  readonly downloadBackoffMs?: number;
+  readonly signal?: AbortSignal;
+  /** Called with each status change (the daemon's metrics, the CLI's progress). */
+  readonly onStatus?: (submissionId: string, status: SubmissionStatus) => void;
+}
+
+/** What one call did. */
+export interface EvaluateNextOutcome {
+  readonly submissionId: string;
+  readonly status: SubmissionStatus;
+  readonly finalScore: number | null;
+  readonly errorCode: string | null;
+}
+
+/** Errors of the stage: the store, or the evaluation machinery (engine, files, abort). */
+export type EvaluateNextError = StoreIoError | EvaluationError;
+
+function setStatus(p: EvaluateNextParameters, id: string, status: SubmissionStatus, extra: Parameters<typeof updateSubmission>[2] = {}): void {
+  updateSubmission(p.store, id, { ...extra, status });
+  p.onStatus?.(id, status);
+}
+
+/** The stored code, or a download: `Ok(null)` when the submission ended or was re-queued here. */
+async function obtainCode(p: EvaluateNextParameters, s: SubmissionRow): Promise<Uint8Array | null> {
+  if (s.codeSha256 !== null) {
+    const stored = getCode(p.store, s.codeSha256);
+    if (stored !== null) return stored;
+  }
+  setStatus(p, s.submissionId, "downloading");
+  const block = await p.currentBlock();
+  const fetched = await fetchCode(s.bucketPath, { ...p.download, expectedHash: s.codeHash, timeoutMs: p.hparams.code_fetch_timeout * 1000, maxRedirects: p.hparams.download.max_redirects });
+  if (fetched.isOk()) {
+    const sha256 = putCode(p.store, fetched.value.bytes);
+    updateSubmission(p.store, s.submissionId, { codeSha256: sha256 });
+    return fetched.value.bytes;
+  }
+  const e = fetched.error;
+  const attempts = s.downloadAttempts + 1;
+  const firstBlock = s.firstAttemptBlock ?? block;
+  const windowLeft = firstBlock + p.hparams.download.retry_window_blocks - block;
+  if (e.transient && attempts < p.hparams.download.max_attempts && windowLeft > 0) {
+    const delayMs = (p.downloadBackoffMs ?? 10_000) * 2 ** (attempts - 1);
+    p.log.warn("download failed, will retry", { submission: s.submissionId, attempt: attempts, delayMs, error: e.message });
+    setStatus(p, s.submissionId, "queued", { downloadAttempts: attempts, firstAttemptBlock: firstBlock, nextAttemptAt: new Date(Date.now() + delayMs).toISOString() });
+    return null;
+  }
+  const code = e.code === "hash_mismatch" ? "hash_mismatch" : "download_failed";
+  p.log.warn("download failed for good", { submission: s.submissionId, attempts, error: e.message });
+  setStatus(p, s.submissionId, "failed", { downloadAttempts: attempts, firstAttemptBlock: firstBlock, errorCode: code, errorMessage: code === "hash_mismatch" ? e.message : `Failed to download code: ${e.message}` });
+  return null;
+}
+
+/** The stored runs that still count: all of them, unless the hparams or rule set changed since (§H.1: then re-run from scratch). */
+function runsToResume(p: EvaluateNextParameters, id: string): RunResult[] {
+  const stored = runsOfSubmission(p.store, id);
+  const hash = hparamsHash(p.hparams);
+  const rules = stored[0]?.provenance.scannerRulesHash;
+  const consistent = stored.every((r) => r.provenance.hparamsHash === hash && r.provenance.scannerRulesHash === rules);
+  if (!consistent) p.log.warn("stored runs were made under other hparams or rules; re-running from scratch", { submission: id, stored: stored.length });
+  return consistent ? stored : [];
+}
+
+/** The stored error code of a failed report (§C.10). */
+function failureCode(report: EvaluationReport): string {
+  if (report.errorCode === "scan_rejected") return "scan_rejected";
+  if (report.score.status === "failed_success_rate") return "success_rate";
+  return `fatal:${report.errorCode ?? "unknown"}`;
+}
+
+/** Stores the outcome and, for a finished submission, updates the leader record: one transaction. */
+function finalise(p: EvaluateNextParameters, s: SubmissionRow, report: EvaluationReport, block: number): EvaluateNextOutcome {
+  const id = s.submissionId;
+  const common = {
+    scanViolations: report.scan.violations, scannerRulesHash: report.scan.rulesHash, strategy: report.strategy, finishedBlock: block,
+  };
+  if (report.score.status === "pending") {
+    // Only void runs were left (infrastructure trouble): not the miner's fault, try again later.
+    updateSubmission(p.store, id, { ...common, status: "queued", nextAttemptAt: new Date(Date.now() + 600_000).toISOString(), finishedBlock: null });
+    p.log.warn("evaluation undecided after void runs; re-queued", { submission: id });
+    return { submissionId: id, status: "queued", finalScore: null, errorCode: null };
+  }
+  if (report.score.status !== "finished") {
+    const errorCode = failureCode(report);
+    updateSubmission(p.store, id, { ...common, status: "failed", errorCode, errorMessage: report.error });
+    return { submissionId: id, status: "failed", finalScore: null, errorCode };
+  }
+  const score = report.score.score;
+  p.store.transaction(() => {
+    updateSubmission(p.store, id, { ...common, status: "finished", finalScore: score, errorCode: null, errorMessage: null });
+    const state = getLeaderState(p.store, s.specVersion);
+    const at = state.thresholdBlock !== null ? Math.max(block, state.thresholdBlock) : block;
+    const update = updateLeader(state, { submissionId: id, score, block: at }, p.hparams.adaptive_threshold);
+    if (update.isOk()) applyLeaderUpdate(p.store, s.specVersion, update.value);
+    else p.log.error("leader update refused", { submission: id, error: update.error.message });
+  });
+  return { submissionId: id, status: "finished", finalScore: score, errorCode: null };
+}
+
+async function evaluateOne(p: EvaluateNextParameters, s: SubmissionRow): Promise<Result<EvaluateNextOutcome, EvaluateNextError>> {
+  const code = await obtainCode(p, s);
+  const current = getSubmission(p.store, s.submissionId)!;
+  if (code === null) return ok({ submissionId: s.submissionId, status: current.status, finalScore: null, errorCode: current.errorCode });
+  const downloaded = current;
+  const twin = downloaded.codeSha256 === null ? null : earlierSubmissionWithCode(p.store, downloaded, downloaded.codeSha256);
+  if (twin !== null) {
+    setStatus(p, s.submissionId, "duplicate", { errorCode: "duplicate_content", errorMessage: `same code as ${twin.submissionId}` });
+    return ok({ submissionId: s.submissionId, status: "duplicate", finalScore: null, errorCode: "duplicate_content" });
+  }
+  setStatus(p, s.submissionId, "scanning");
+  const previousRuns = runsToResume(p, s.submissionId);
+  const report = await evaluateSubmission({
+    code, hparams: p.hparams, runner: p.runner, workDir: p.workDir, numGpus: p.numGpus, uid: s.minerUid, previousRuns,
+    runIdPrefix: `${s.submissionId}-${Date.now().toString(36)}`,
+    ...(p.signal ? { signal: p.signal } : {}),
+    onProgress: (event) => {
+      if (event.kind === "scan" && event.state === "done") setStatus(p, s.submissionId, "evaluating");
+      // Stored as soon as it ends: a restart then makes only the interrupted run again.
+      if (event.kind === "run" && event.state === "done" && event.result) {
+        insertRun(p.store, s.submissionId, event.result, p.evaluatorHotkey);
+        p.log.info("run done", { submission: s.submissionId, run: event.runNo, status: event.result.status, mfu: event.result.mfu, errorCode: event.result.errorCode });
+      }
+    },
+  });
+  if (report.isErr()) return err(report.error);
+  const block = await p.currentBlock();
+  const outcome = finalise(p, s, report.value, block);
+  p.onStatus?.(s.submissionId, outcome.status);
+  return ok(outcome);
+}
+
+/**
+ * Works on the next queued submission of the current competition version, if any.
+ * @returns what happened to it, `Ok(null)` when the queue is empty, or a store / machinery error
+ *   (the submission stays where it was and is re-queued at the next start)
+ */
+export async function evaluateNext(p: EvaluateNextParameters): Promise<Result<EvaluateNextOutcome | null, EvaluateNextError>> {
+  try {
+    const s = nextQueuedSubmission(p.store, p.hparams.competition_version);
+    if (s === null) return ok(null);
+    p.log.info("evaluating", { submission: s.submissionId, uid: s.minerUid, url: s.bucketPath });
+    return await evaluateOne(p, s);
+  } catch (cause) {
+    if ((cause as { name?: string })?.name === "SqliteError") return err(classifySqliteError(cause, "update the submission"));
+    throw cause;
+  }
+}

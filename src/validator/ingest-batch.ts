@@ -1,0 +1,196 @@
+/**
+ * One ingestion batch applied to the store (crusades.md §C.1 [PROJECT], §C.2-§C.5): every entry
+ * not seen before gets an outcome, accepted ones become `queued` submissions, and the source's
+ * cursor moves, all in one transaction. Chain reads and payment checks happen before, so the
+ * transaction itself cannot wait on the network.
+ * @module
+ */
+import type { AcceptedPayment } from "../chain/index.js";
+import {
+  claimUrl,
+  findIngested,
+  getCursor,
+  insertSubmission,
+  latestSubmissionOfHotkey,
+  recordGap,
+  recordIngested,
+  recordVerifiedPayment,
+  setCursor,
+  submissionExists,
+  submissionWithCodeHash,
+  urlClaim,
+  type CommitmentSource,
+  type IngestionOutcome,
+  type Store,
+} from "../store/index.js";
+import { parseCommitment } from "../submission/index.js";
+import type { ChainEntry } from "./chain-entries.js";
+
+/** What the chain said about an entry's payment (checked before the batch). */
+export type PaymentCheck =
+  | { readonly kind: "exempt" }
+  | { readonly kind: "accepted"; readonly payment: AcceptedPayment }
+  | { readonly kind: "rejected"; readonly reason: string }
+  | { readonly kind: "transient"; readonly reason: string };
+
+/** A batch read at one pinned block. */
+export interface IngestionBatch {
+  readonly source: CommitmentSource;
+  readonly block: number;
+  readonly blockHash: string | null;
+  readonly entries: readonly ChainEntry[];
+  /** Per hotkey: how many entries the chain keeps at most (10 for reveals), for gap detection. */
+  readonly maxKeptPerHotkey?: number;
+}
+
+/** The rules an entry is judged by. */
+export interface IngestionRules {
+  readonly specVersion: number;
+  /** Reveals at or before this block belong to an earlier competition version (§A.6). */
+  readonly versionStartBlock: number;
+  readonly uidOf: (hotkey: string) => number | null;
+  readonly minBlocksBetweenCommits: number;
+  /** Whether the uid must pay (payments enabled and not the burn uid). */
+  readonly paymentRequired: (uid: number) => boolean;
+  readonly paymentChecks: ReadonlyMap<string, PaymentCheck>;
+  readonly paymentRetryWindowBlocks: number;
+}
+
+/** What a batch did. */
+export interface IngestionSummary {
+  readonly source: CommitmentSource;
+  readonly block: number;
+  readonly seen: number;
+  readonly skipped: number;
+  readonly outcomes: Readonly<Partial<Record<IngestionOutcome, number>>>;
+  readonly submissionIds: readonly string[];
+  readonly gaps: number;
+}
+
+/** The identity key of an entry (§C.1 step 2). */
+export function entryKey(e: Pick<ChainEntry, "hotkey" | "revealBlock" | "payloadSha256">): string {
+  return `${e.hotkey}:${e.revealBlock}:${e.payloadSha256}`;
+}
+
+/** Entries in ascending (reveal block, hotkey, list index) order: deterministic across validators (§C.1 step 6). */
+export function orderEntries(entries: readonly ChainEntry[]): ChainEntry[] {
+  return [...entries].sort((a, b) => a.revealBlock - b.revealBlock || (a.hotkey < b.hotkey ? -1 : a.hotkey > b.hotkey ? 1 : 0) || a.listIndex - b.listIndex);
+}
+
+/** Whether the entry still needs processing: never recorded, or its payment check is pending. */
+export function needsProcessing(store: Store, e: ChainEntry): boolean {
+  const seen = findIngested(store, e.hotkey, e.revealBlock, e.payloadSha256);
+  return seen === null || seen.outcome === "payment_pending_retry";
+}
+
+function submissionIdFor(store: Store, specVersion: number, revealBlock: number, uid: number): string {
+  const base = `v${specVersion}_commit_${revealBlock}_${uid}`;
+  // A second entry of one hotkey revealed in the same block gets _2, _3, ... (§C.3 [PROJECT]).
+  let id = base;
+  for (let n = 2; submissionExists(store, id); n++) id = `${base}_${n}`;
+  return id;
+}
+
+/**
+ * Applies a batch: in one transaction, records an outcome for every entry that needs one and
+ * moves the source's cursor to the batch's block. A thrown store error rolls everything back, so
+ * the cursor never passes an entry that was not recorded.
+ */
+export function ingestBatch(store: Store, batch: IngestionBatch, rules: IngestionRules): IngestionSummary {
+  return store.transaction(() => {
+    const outcomes: Partial<Record<IngestionOutcome, number>> = {};
+    const submissionIds: string[] = [];
+    let skipped = 0;
+    const cursor = getCursor(store, batch.source);
+    for (const e of orderEntries(batch.entries)) {
+      if (!needsProcessing(store, e)) {
+        skipped++;
+        continue;
+      }
+      const judged = judge(store, e, batch, rules);
+      outcomes[judged.outcome] = (outcomes[judged.outcome] ?? 0) + 1;
+      if (judged.submissionId) submissionIds.push(judged.submissionId);
+      recordIngested(store, {
+        hotkey: e.hotkey, revealBlock: e.revealBlock, payloadSha256: e.payloadSha256, source: e.source, listIndex: e.listIndex,
+        uid: judged.uid, rawText: e.text, outcome: judged.outcome, reason: judged.reason, submissionId: judged.submissionId ?? null,
+        specVersion: rules.specVersion, ingestedBlock: batch.block,
+      });
+    }
+    const gaps = detectGaps(store, batch, cursor?.block ?? null);
+    setCursor(store, batch.source, batch.block, batch.blockHash);
+    return { source: batch.source, block: batch.block, seen: batch.entries.length, skipped, outcomes, submissionIds, gaps };
+  });
+}
+
+interface Judged {
+  readonly outcome: IngestionOutcome;
+  readonly reason: string | null;
+  readonly uid: number | null;
+  readonly submissionId?: string;
+}
+
+function judge(store: Store, e: ChainEntry, batch: IngestionBatch, rules: IngestionRules): Judged {
+  if (e.decodeError) return { outcome: e.decodeError.outcome, reason: e.decodeError.reason, uid: null };
+  const parsed = parseCommitment(e.text ?? "");
+  if (parsed.isErr()) return { outcome: "rejected_format", reason: parsed.error.message, uid: null };
+  const c = parsed.value;
+  if (e.revealBlock <= rules.versionStartBlock) {
+    return { outcome: "before_version_start", reason: `revealed at block ${e.revealBlock}, at or before the version's start block ${rules.versionStartBlock}`, uid: null };
+  }
+  const uid = rules.uidOf(e.hotkey);
+  if (uid === null) return { outcome: "rejected_unregistered", reason: `hotkey ${e.hotkey} is not registered on the subnet`, uid: null };
+  const claim = urlClaim(store, rules.specVersion, c.url);
+  const ownClaim = claim !== null && claim.hotkey === e.hotkey && claim.revealBlock === e.revealBlock;
+  if (claim !== null && !ownClaim && claim.revealBlock <= e.revealBlock) {
+    return { outcome: "duplicate_url", reason: `URL first committed by ${claim.hotkey} at block ${claim.revealBlock}`, uid };
+  }
+  // As in the reference, the URL is claimed even when the entry is then refused for rate or payment.
+  claimUrl(store, rules.specVersion, c.url, e.revealBlock, e.hotkey);
+  const sameCode = submissionWithCodeHash(store, c.codeHash, rules.specVersion);
+  if (sameCode !== null) return { outcome: "duplicate_content", reason: `code hash ${c.codeHash} already submitted as ${sameCode.submissionId}`, uid };
+  const last = latestSubmissionOfHotkey(store, e.hotkey, rules.specVersion);
+  if (last !== null && e.revealBlock - last.revealBlock < rules.minBlocksBetweenCommits) {
+    const remaining = rules.minBlocksBetweenCommits - (e.revealBlock - last.revealBlock);
+    return { outcome: "rate_limited", reason: `${remaining} blocks short of the ${rules.minBlocksBetweenCommits}-block limit since ${last.submissionId}`, uid };
+  }
+  let payment: AcceptedPayment | null = null;
+  if (rules.paymentRequired(uid)) {
+    const check = rules.paymentChecks.get(entryKey(e)) ?? { kind: "transient" as const, reason: "the payment was not checked yet" };
+    if (check.kind === "rejected") return { outcome: "payment_failed", reason: check.reason, uid };
+    if (check.kind === "transient") {
+      const waited = batch.block - e.revealBlock;
+      if (waited > rules.paymentRetryWindowBlocks) return { outcome: "payment_failed", reason: `payment still unverified after ${waited} blocks: ${check.reason}`, uid };
+      return { outcome: "payment_pending_retry", reason: check.reason, uid };
+    }
+    if (check.kind === "accepted") payment = check.payment;
+  }
+  const submissionId = submissionIdFor(store, rules.specVersion, e.revealBlock, uid);
+  if (payment !== null) {
+    const recorded = recordVerifiedPayment(store, {
+      submissionId, minerHotkey: e.hotkey, minerColdkey: payment.minerColdkey, blockHash: payment.id.blockHash,
+      extrinsicIndex: payment.id.extrinsicIndex, amountRao: payment.alphaAmount,
+    });
+    if (recorded !== "recorded") return { outcome: "payment_failed", reason: `payment already used by ${recorded.reusedBy}`, uid };
+  }
+  insertSubmission(store, {
+    submissionId, minerHotkey: e.hotkey, minerUid: uid, codeHash: c.codeHash, bucketPath: c.url, specVersion: rules.specVersion,
+    revealBlock: e.revealBlock, paymentVerified: payment !== null,
+  });
+  return { outcome: "accepted", reason: null, uid, submissionId };
+}
+
+/** A hotkey whose list is full and whose oldest entry is newer than the cursor may have lost entries (§C.1 step 5). */
+function detectGaps(store: Store, batch: IngestionBatch, cursorBlock: number | null): number {
+  if (batch.maxKeptPerHotkey === undefined || cursorBlock === null) return 0;
+  const byHotkey = new Map<string, number[]>();
+  for (const e of batch.entries) byHotkey.set(e.hotkey, [...(byHotkey.get(e.hotkey) ?? []), e.revealBlock]);
+  let gaps = 0;
+  for (const [hotkey, blocks] of byHotkey) {
+    const oldest = Math.min(...blocks);
+    if (blocks.length >= batch.maxKeptPerHotkey && oldest > cursorBlock) {
+      recordGap(store, { hotkey, oldestKeptBlock: oldest, cursorBlock, detectedBlock: batch.block });
+      gaps++;
+    }
+  }
+  return gaps;
+}
