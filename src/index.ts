@@ -714,6 +714,7 @@ export {
   latestSubmissionOfHotkey,
   latestWeightSet,
   leaderHistory,
+  listGaps,
   listIngested,
   listSubmissions,
   nextQueuedSubmission,
@@ -738,6 +739,7 @@ export {
 export type {
   CommitmentSource,
   IngestedCommitment,
+  IngestionGap,
   IngestionOutcome,
   LeaderHistoryRow,
   Migration,
@@ -793,6 +795,7 @@ export type {
   UrlRuleError,
 } from "./submission/index.js";
 export {
+  MAX_GAP_RECOVERY_READS,
   MAX_REVEALED_PER_HOTKEY,
   createLogger,
   ensureVersionStart,

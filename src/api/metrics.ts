@@ -7,7 +7,7 @@
 import { getLeaderState, latestWeightSet, type IngestionOutcome } from "../store/index.js";
 import type { ApiContext } from "./context.js";
 import type { ApiResponse } from "./http.js";
-import { ALL_STATUSES, ingestionCursors, ingestionOutcomeCounts, runCounts, submissionCounts } from "./queries.js";
+import { ALL_STATUSES, gapCount, ingestionCursors, ingestionOutcomeCounts, runCounts, submissionCounts } from "./queries.js";
 
 /** The content type of the exposition format. */
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -62,6 +62,7 @@ export function renderMetrics(ctx: ApiContext): string {
     ...family("crusades_runs", "Evaluation runs of the current competition version by status.", (["success", "failed", "void"] as const).map((s) => [{ status: s }, runs[s]] as const)),
     ...family("crusades_commitments_ingested", "Ingested commitments of the current competition version by outcome.", outcomes.map((o) => [{ outcome: o }, seen.get(o) ?? 0] as const)),
     ...family("crusades_ingestion_cursor_block", "Block up to which every revealed commitment is recorded, per source.", ingestionCursors(ctx.store).map((c) => [{ source: c.source }, c.block] as const)),
+    ...family("crusades_ingestion_gaps", "Possible gaps in revealed histories that recovery from older states could not close.", [[{}, gapCount(ctx.store)]]),
     ...family("crusades_leader_score", "The stored leader's score (MFU, percent).", leader.leaderId === null ? [] : [[{}, leader.leaderScore]]),
     ...family("crusades_queue_length", "Submissions queued for download and evaluation.", [[{}, subs.queued]]),
     ...family("crusades_last_weight_set_block", "Block of the last successful weight setting.", weights === null ? [] : [[{}, weights.block]]),

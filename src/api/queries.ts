@@ -289,3 +289,8 @@ export function ingestionOutcomeCounts(store: Store, version: number): { readonl
 export function ingestionCursors(store: Store): { readonly source: string; readonly block: number }[] {
   return store.db.prepare(`SELECT source, block FROM ingestion_cursor ORDER BY source`).all() as { source: string; block: number }[];
 }
+
+/** How many possible gaps ingestion recorded. */
+export function gapCount(store: Store): number {
+  return (store.db.prepare(`SELECT COUNT(*) AS n FROM gaps`).get() as { n: number }).n;
+}

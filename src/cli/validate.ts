@@ -10,8 +10,10 @@ import { parseArgs } from "node:util";
 import { createApiServer } from "../api/index.js";
 import { createEvaluationRunner } from "../evaluation/index.js";
 import { openStore, type CommitmentSource } from "../store/index.js";
-import { createLogger, runValidator } from "../validator/index.js";
-import { CHAIN_FLAGS, CHAIN_FLAGS_HELP, connect, hotkeyOf } from "./chain-options.js";
+import { createLogger, runValidator, type Logger } from "../validator/index.js";
+import { createSubtensorClient, type SubtensorClient } from "../chain/index.js";
+import type { Hparams } from "../config/index.js";
+import { CHAIN_FLAGS, CHAIN_FLAGS_HELP, chainTarget, connect, hotkeyOf } from "./chain-options.js";
 import { loadEffectiveHparams } from "./hparams.js";
 import { type CliIo, EXIT, parsePositiveInt, UsageError } from "./io.js";
 
@@ -26,6 +28,8 @@ Options:
 ${CHAIN_FLAGS_HELP}
   --db FILE                   the SQLite store (default ./crusades.db)
   --plain                     also accept plain (not timelocked) commitments
+  --archive URL|none          archive node for gap recovery and payment blocks (default: hparams
+                              payment.archive_endpoint on finney, none elsewhere)
   --from-block N              on a fresh store: ignore reveals at or before block N (default: the head)
   --image I                   cpu | gpu | <tag> (default: gpu when /dev/nvidiactl exists, else cpu)
   --gpus N                    GPUs per evaluation (default: docker.num_gpus; 1 on the CPU image)
@@ -51,6 +55,7 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
       ...CHAIN_FLAGS,
       db: { type: "string", default: "crusades.db" },
       plain: { type: "boolean", default: false },
+      archive: { type: "string" },
       "from-block": { type: "string" },
       image: { type: "string" },
       gpus: { type: "string" },
@@ -89,6 +94,7 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
   if (store.isErr()) throw new UsageError(store.error.message);
   const hotkey = await hotkeyOf(values, io);
   const client = await connect(values, io);
+  const archive = await connectArchive(values, hparams, io, log);
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -115,7 +121,7 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
       log.info("API listening", { url: listening.url });
     }
     await runValidator({
-      store: store.value, client, hparams, hotkey, runner: prepared.value.runner, workDir, numGpus, log, signal: controller.signal, sources,
+      store: store.value, client, hparams, hotkey, ...(archive ? { archive } : {}), runner: prepared.value.runner, workDir, numGpus, log, signal: controller.signal, sources,
       evaluate: !values["no-evaluate"], setWeights: !values["no-weights"],
       ...(fromBlockText === undefined ? {} : { startBlock: Number(fromBlockText) }),
       ...(allowPrivateHosts.length > 0 ? { download: { allowPrivateHosts } } : {}),
@@ -126,8 +132,26 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
     process.off("SIGTERM", onSignal);
     await api?.close();
     await client.disconnect();
+    await archive?.disconnect();
     store.value.close();
   }
+}
+
+/**
+ * The archive node, when one is named (or implied: finney's). A validator without one still runs:
+ * gaps it cannot close are recorded, and payments are read from the normal node.
+ */
+async function connectArchive(values: { archive?: string | undefined } & Parameters<typeof chainTarget>[0], hparams: Hparams, io: CliIo, log: Logger): Promise<SubtensorClient | null> {
+  const target = chainTarget(values, io);
+  const url = values.archive ?? (target.network === "finney" ? hparams.payment.archive_endpoint : "none");
+  if (url === "none") return null;
+  if (!/^wss?:\/\/\S+$/i.test(url)) throw new UsageError(`--archive must be a ws:// or wss:// URL or none, got '${url}'`);
+  const archive = await createSubtensorClient({ url, timeoutMs: hparams.payment.rpc_timeout * 1000 });
+  if (archive.isErr()) {
+    log.warn("archive node unavailable; gaps will be recorded, payments read from the normal node", { error: archive.error.message });
+    return null;
+  }
+  return archive.value;
 }
 
 function parsePort(text: string): number {

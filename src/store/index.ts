@@ -29,8 +29,8 @@ export {
 export type { NewSubmission, SubmissionPatch, SubmissionRow, SubmissionStatus } from "./submissions.js";
 export { insertRun, runsOfSubmission } from "./runs.js";
 export { getCode, putCode } from "./code-blobs.js";
-export { claimUrl, findIngested, getCursor, getMeta, listIngested, recordGap, recordIngested, setCursor, setMeta, urlClaim } from "./ingestion.js";
-export type { CommitmentSource, IngestedCommitment, IngestionOutcome } from "./ingestion.js";
+export { claimUrl, findIngested, getCursor, getMeta, listGaps, listIngested, recordGap, recordIngested, setCursor, setMeta, urlClaim } from "./ingestion.js";
+export type { CommitmentSource, IngestedCommitment, IngestionGap, IngestionOutcome } from "./ingestion.js";
 export { applyLeaderUpdate, getLeaderState, leaderHistory } from "./leader.js";
 export type { LeaderHistoryRow } from "./leader.js";
 export { recordedPaymentUser, recordVerifiedPayment } from "./payments.js";

@@ -103,6 +103,21 @@ export function recordGap(store: Store, gap: { readonly hotkey: string; readonly
   prepared(store, `INSERT INTO gaps (hotkey, oldest_kept_block, cursor_block, detected_block, created_at) VALUES (?, ?, ?, ?, ?)`).run(gap.hotkey, gap.oldestKeptBlock, gap.cursorBlock, gap.detectedBlock, nowIso());
 }
 
+/** A possible gap in a hotkey's revealed history that recovery could not close (§C.1 step 5). */
+export interface IngestionGap {
+  readonly hotkey: string;
+  readonly oldestKeptBlock: number;
+  readonly cursorBlock: number;
+  readonly detectedBlock: number;
+  readonly createdAt: string;
+}
+
+/** Recorded gaps, newest first. */
+export function listGaps(store: Store, options: { readonly limit?: number } = {}): IngestionGap[] {
+  return prepared(store, `SELECT hotkey, oldest_kept_block AS oldestKeptBlock, cursor_block AS cursorBlock, detected_block AS detectedBlock, created_at AS createdAt FROM gaps ORDER BY id DESC LIMIT ?`)
+    .all(options.limit ?? 100) as IngestionGap[];
+}
+
 /** A `meta` value (e.g. `competition_version`, `version_start_block`), or `null`. */
 export function getMeta(store: Store, key: string): string | null {
   return (prepared(store, `SELECT value FROM meta WHERE key = ?`).get(key) as { value: string } | undefined)?.value ?? null;

@@ -11,7 +11,7 @@ import type { EvaluationRunner } from "../evaluation/index.js";
 import { getMeta, requeueInterrupted, setMeta, type CommitmentSource, type Store } from "../store/index.js";
 import type { FetchCodeOptions } from "../submission/index.js";
 import { evaluateNext, type EvaluateNextOutcome } from "./evaluate-next.js";
-import { ingestOnce } from "./ingest.js";
+import { ingestOnce, type IngestOnceParameters } from "./ingest.js";
 import type { IngestionSummary } from "./ingest-batch.js";
 import type { Logger } from "./logger.js";
 import { maybeSetWeights, type MaybeSetWeightsOutcome } from "./set-weights.js";
@@ -20,6 +20,8 @@ import { maybeSetWeights, type MaybeSetWeightsOutcome } from "./set-weights.js";
 export interface RunValidatorOptions {
   readonly store: Store;
   readonly client: SubtensorClient;
+  /** An archive node for gap recovery and payment blocks (see {@link IngestOnceParameters}). */
+  readonly archive?: SubtensorClient;
   readonly hparams: Hparams;
   /** The validator's hotkey: signs weights. */
   readonly hotkey: KeyringPair;
@@ -129,7 +131,7 @@ export async function runValidator(o: RunValidatorOptions): Promise<void> {
     const metagraph = await readMetagraph();
     if (metagraph === null) return;
     for (const source of sources) {
-      const summary = await ingestOnce({ store, client, hparams, source, metagraph, versionStartBlock: versionStart });
+      const summary = await ingestOnce({ store, client, hparams, source, metagraph, versionStartBlock: versionStart, ...(o.archive ? { archive: o.archive } : {}) });
       if (summary.isErr()) {
         log.warn("ingestion cycle failed; the cursor stays", { source, error: summary.error.message });
         continue;

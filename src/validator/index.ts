@@ -7,7 +7,7 @@ export { plainEntries, revealedEntries } from "./chain-entries.js";
 export type { ChainEntry } from "./chain-entries.js";
 export { entryKey, ingestBatch, orderEntries } from "./ingest-batch.js";
 export type { IngestionBatch, IngestionRules, IngestionSummary, PaymentCheck } from "./ingest-batch.js";
-export { ingestOnce, MAX_REVEALED_PER_HOTKEY } from "./ingest.js";
+export { ingestOnce, MAX_GAP_RECOVERY_READS, MAX_REVEALED_PER_HOTKEY } from "./ingest.js";
 export type { IngestError, IngestOnceParameters } from "./ingest.js";
 export { evaluateNext } from "./evaluate-next.js";
 export type { EvaluateNextError, EvaluateNextOutcome, EvaluateNextParameters } from "./evaluate-next.js";

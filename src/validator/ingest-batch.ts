@@ -41,6 +41,8 @@ export interface IngestionBatch {
   readonly entries: readonly ChainEntry[];
   /** Per hotkey: how many entries the chain keeps at most (10 for reveals), for gap detection. */
   readonly maxKeptPerHotkey?: number;
+  /** Hotkeys whose history the batch holds back to the cursor (recovered from older states): no gap. */
+  readonly completeHotkeys?: ReadonlySet<string>;
 }
 
 /** The rules an entry is judged by. */
@@ -116,7 +118,7 @@ export function ingestBatch(store: Store, batch: IngestionBatch, rules: Ingestio
         specVersion: rules.specVersion, ingestedBlock: batch.block,
       });
     }
-    const gaps = detectGaps(store, batch, cursor?.block ?? null);
+    const gaps = detectGaps(store, batch, cursor?.block ?? rules.versionStartBlock);
     setCursor(store, batch.source, batch.block, batch.blockHash);
     return { source: batch.source, block: batch.block, seen: batch.entries.length, skipped, outcomes, submissionIds, gaps };
   });
@@ -179,15 +181,27 @@ function judge(store: Store, e: ChainEntry, batch: IngestionBatch, rules: Ingest
   return { outcome: "accepted", reason: null, uid, submissionId };
 }
 
-/** A hotkey whose list is full and whose oldest entry is newer than the cursor may have lost entries (§C.1 step 5). */
-function detectGaps(store: Store, batch: IngestionBatch, cursorBlock: number | null): number {
-  if (batch.maxKeptPerHotkey === undefined || cursorBlock === null) return 0;
-  const byHotkey = new Map<string, number[]>();
-  for (const e of batch.entries) byHotkey.set(e.hotkey, [...(byHotkey.get(e.hotkey) ?? []), e.revealBlock]);
+/**
+ * Hotkeys whose kept list is full and whose oldest entry is newer than `coveredBlock`: entries
+ * may have been pushed out since (§C.1 step 5).
+ */
+export function possibleGaps(entries: readonly ChainEntry[], maxKeptPerHotkey: number, coveredBlock: number): Map<string, number> {
+  const byHotkey = new Map<string, { n: number; oldest: number }>();
+  for (const e of entries) {
+    const seen = byHotkey.get(e.hotkey);
+    byHotkey.set(e.hotkey, { n: (seen?.n ?? 0) + 1, oldest: Math.min(seen?.oldest ?? Infinity, e.revealBlock) });
+  }
+  const out = new Map<string, number>();
+  for (const [hotkey, { n, oldest }] of byHotkey) if (n >= maxKeptPerHotkey && oldest > coveredBlock) out.set(hotkey, oldest);
+  return out;
+}
+
+/** Records the possible gaps that recovery did not close. */
+function detectGaps(store: Store, batch: IngestionBatch, cursorBlock: number): number {
+  if (batch.maxKeptPerHotkey === undefined) return 0;
   let gaps = 0;
-  for (const [hotkey, blocks] of byHotkey) {
-    const oldest = Math.min(...blocks);
-    if (blocks.length >= batch.maxKeptPerHotkey && oldest > cursorBlock) {
+  for (const [hotkey, oldest] of possibleGaps(batch.entries, batch.maxKeptPerHotkey, cursorBlock)) {
+    if (!batch.completeHotkeys?.has(hotkey)) {
       recordGap(store, { hotkey, oldestKeptBlock: oldest, cursorBlock, detectedBlock: batch.block });
       gaps++;
     }

@@ -1,19 +1,23 @@
 /**
- * The ingestion stage: read every commitment entry at one pinned block, check the payments of new
- * entries, then apply the batch to the store ({@link ingestBatch}). A failed read leaves the
+ * The ingestion stage: read every commitment entry at one pinned block, recover the reveals pushed
+ * out of full lists from older states, check the payments of new entries, then apply the batch to
+ * the store ({@link ingestBatch}). A failed read leaves the
  * cursor where it was; the next cycle reads again (§C.1 [PROJECT] step 4).
  * @module
  */
 import { errAsync, okAsync, ResultAsync } from "neverthrow";
 import type { CommitmentError, Metagraph, SubtensorClient } from "../chain/index.js";
 import type { Hparams } from "../config/index.js";
-import { classifySqliteError, recordedPaymentUser, type CommitmentSource, type Store, type StoreIoError } from "../store/index.js";
+import { classifySqliteError, getCursor, recordedPaymentUser, type CommitmentSource, type Store, type StoreIoError } from "../store/index.js";
 import { parseCommitment } from "../submission/index.js";
 import { plainEntries, revealedEntries, type ChainEntry } from "./chain-entries.js";
-import { entryKey, ingestBatch, needsProcessing, type IngestionSummary, type PaymentCheck } from "./ingest-batch.js";
+import { entryKey, ingestBatch, needsProcessing, possibleGaps, type IngestionSummary, type PaymentCheck } from "./ingest-batch.js";
 
 /** The chain keeps this many revealed entries per hotkey. */
 export const MAX_REVEALED_PER_HOTKEY = 10;
+
+/** Older states read per hotkey and cycle at most while closing a gap (each one reaches up to 10 entries further back). */
+export const MAX_GAP_RECOVERY_READS = 50;
 
 /** Inputs of {@link ingestOnce}. */
 export interface IngestOnceParameters {
@@ -24,6 +28,11 @@ export interface IngestOnceParameters {
   /** The metagraph read at the block to ingest at (its block hash pins every read). */
   readonly metagraph: Metagraph;
   readonly versionStartBlock: number;
+  /**
+   * An archive node: older states for gap recovery (§C.1 step 5; a pruning node keeps only
+   * recent ones) and payment blocks (§C.8), tried first for those. @default `client` alone
+   */
+  readonly archive?: SubtensorClient;
 }
 
 /** Errors of an ingestion cycle: the chain read failed, or the store could not be written. */
@@ -54,6 +63,7 @@ async function checkPayments(p: IngestOnceParameters, entries: readonly ChainEnt
       enabled: p.hparams.payment.enabled, feeRao: BigInt(p.hparams.payment.fee_rao), maxAgeBlocks: p.hparams.payment.max_age_blocks,
       ...(p.hparams.payment.payment_address ? { paymentAddress: p.hparams.payment.payment_address } : {}),
       retries: p.hparams.payment.rpc_retries,
+      ...(p.archive ? { archive: p.archive } : {}),
       // The submission id is not known yet: any recorded use refuses (re-checks of pending entries record nothing before).
       isPaymentUsed: (id) => recordedPaymentUser(p.store, id.blockHash, id.extrinsicIndex) !== null,
     });
@@ -69,18 +79,50 @@ async function checkPayments(p: IngestOnceParameters, entries: readonly ChainEnt
 }
 
 /**
+ * Gap recovery (§C.1 step 5): for each hotkey whose full list starts after the cursor, reads its
+ * list just before its oldest kept entry, again and again, until the history reaches the cursor
+ * or a list is no longer full (nothing older was pushed out). A failed read (a pruned state) stops
+ * that hotkey's walk; its gap is then recorded by the batch.
+ * @returns the older entries found, and the hotkeys whose history is now complete
+ */
+async function recoverGaps(p: IngestOnceParameters, entries: readonly ChainEntry[]): Promise<{ older: ChainEntry[]; complete: Set<string> }> {
+  const older: ChainEntry[] = [];
+  const complete = new Set<string>();
+  const covered = getCursor(p.store, "revealed")?.block ?? p.versionStartBlock;
+  const archive = p.archive ?? p.client;
+  for (const [hotkey, oldestKept] of possibleGaps(entries, MAX_REVEALED_PER_HOTKEY, covered)) {
+    let oldest = oldestKept;
+    for (let reads = 0; reads < MAX_GAP_RECOVERY_READS; reads++) {
+      const hash = await archive.blockHashAt(oldest - 1);
+      if (hash.isErr() || hash.value === null) break;
+      const list = await archive.readRevealedCommitmentsOf(p.hparams.netuid, hotkey, { blockHash: hash.value });
+      if (list.isErr()) break;
+      older.push(...revealedEntries(new Map([[hotkey, list.value]])));
+      if (list.value.length < MAX_REVEALED_PER_HOTKEY) {
+        complete.add(hotkey);
+        break;
+      }
+      oldest = Math.min(...list.value.map((c) => c.revealBlock));
+      if (oldest <= covered) break; // the batch's own gap check now finds the history covered
+    }
+  }
+  return { older, complete };
+}
+
+/**
  * One ingestion cycle of one source at the metagraph's block.
  * @returns what was recorded, or the chain or store error (nothing recorded, cursor unchanged)
  */
 export function ingestOnce(p: IngestOnceParameters): ResultAsync<IngestionSummary, IngestError> {
   const { metagraph, hparams } = p;
-  return readEntries(p.client, hparams.netuid, p.source, metagraph.blockHash).andThen((entries) =>
+  return readEntries(p.client, hparams.netuid, p.source, metagraph.blockHash).andThen((current) =>
+    ResultAsync.fromSafePromise(withRecovered(p, current)).andThen(({ entries, complete }) =>
     ResultAsync.fromSafePromise(checkPayments(p, entries)).andThen((paymentChecks) => {
       try {
         return okAsync(
           ingestBatch(
             p.store,
-            { source: p.source, block: metagraph.blockNumber, blockHash: metagraph.blockHash, entries, ...(p.source === "revealed" ? { maxKeptPerHotkey: MAX_REVEALED_PER_HOTKEY } : {}) },
+            { source: p.source, block: metagraph.blockNumber, blockHash: metagraph.blockHash, entries, ...(p.source === "revealed" ? { maxKeptPerHotkey: MAX_REVEALED_PER_HOTKEY, completeHotkeys: complete } : {}) },
             {
               specVersion: hparams.competition_version, versionStartBlock: p.versionStartBlock,
               uidOf: (hotkey) => metagraph.uidOfHotkey.get(hotkey) ?? null,
@@ -92,6 +134,13 @@ export function ingestOnce(p: IngestOnceParameters): ResultAsync<IngestionSummar
       } catch (cause) {
         return errAsync(classifySqliteError(cause, "record the ingestion batch"));
       }
-    }),
+    })),
   );
+}
+
+/** The entries read now plus, for reveals, those recovered from older states. */
+async function withRecovered(p: IngestOnceParameters, current: ChainEntry[]): Promise<{ entries: ChainEntry[]; complete: ReadonlySet<string> }> {
+  if (p.source !== "revealed") return { entries: current, complete: new Set() };
+  const { older, complete } = await recoverGaps(p, current);
+  return { entries: [...older, ...current], complete };
 }

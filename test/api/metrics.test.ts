@@ -66,7 +66,7 @@ describe("/metrics", () => {
     expect(r.status).toBe(200);
     const { types, help, samples } = parseExposition(r.text);
     expect([...types.keys()].sort()).toEqual([
-      "crusades_commitments_ingested", "crusades_ingestion_cursor_block", "crusades_last_weight_set_block", "crusades_leader_score", "crusades_queue_length", "crusades_runs", "crusades_submissions",
+      "crusades_commitments_ingested", "crusades_ingestion_cursor_block", "crusades_ingestion_gaps", "crusades_last_weight_set_block", "crusades_leader_score", "crusades_queue_length", "crusades_runs", "crusades_submissions",
     ]);
     for (const [name, type] of types) {
       expect(type, name).toBe("gauge");
@@ -87,6 +87,7 @@ describe("/metrics", () => {
     expect(value(samples, "crusades_commitments_ingested", { outcome: "payment_failed" })).toEqual([0]);
     expect(value(samples, "crusades_ingestion_cursor_block", { source: "revealed" })).toEqual([700]);
     expect(value(samples, "crusades_ingestion_cursor_block", { source: "plain" })).toEqual([650]);
+    expect(value(samples, "crusades_ingestion_gaps")).toEqual([0]);
     expect(value(samples, "crusades_leader_score")).toEqual([60]);
     expect(value(samples, "crusades_queue_length")).toEqual([1]);
     expect(value(samples, "crusades_last_weight_set_block")).toEqual([500]); // the failed attempt at 600 is not a setting

@@ -100,6 +100,14 @@ describe("chopsticks spec 218", () => {
     expect(tooFast).toMatchObject({ type: "WeightsPrecheck", check: "SettingWeightsTooFast" });
   });
 
+  test("behavior: the hash of a block by number; none past the head", async () => {
+    const head = (await client.readHead())._unsafeUnwrap();
+    expect((await client.blockHashAt(head.number))._unsafeUnwrap()).toBe(head.hash);
+    expect((await client.blockHashAt(head.number + 1000))._unsafeUnwrap()).toBeNull();
+    const at = (await client.readHead())._unsafeUnwrap();
+    expect((await client.readRevealedCommitmentsOf(1, alice.address, { blockHash: at.hash }))._unsafeUnwrapErr().type).toBe("UnsupportedStorage"); // none on spec 218
+  });
+
   test("error: a dispatch error surfaces by name", async () => {
     const call = setCommitmentCall(1, [{ kind: "raw", data: new Uint8Array([1, 2, 3]) }])._unsafeUnwrap();
     const failed = (await client.submit(call, bob, { waitFor: "inBlock" }))._unsafeUnwrapErr();

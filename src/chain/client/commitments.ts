@@ -155,11 +155,24 @@ export function readRevealedCommitments(
   });
 }
 
-/** The revealed commitments of one hotkey (empty when none). */
-export function readRevealedCommitmentsOf(ctx: ClientContext, netuid: number, hotkey: string): ResultAsync<readonly RevealedCommitment[], CommitmentError> {
+/**
+ * The revealed commitments of one hotkey (empty when none), optionally at a pinned block: the
+ * validator's gap recovery reads older states of one hotkey's list (crusades.md §C.1 step 5).
+ */
+export function readRevealedCommitmentsOf(
+  ctx: ClientContext,
+  netuid: number,
+  hotkey: string,
+  options: { readonly blockHash?: string } = {},
+): ResultAsync<readonly RevealedCommitment[], CommitmentError> {
   const id = accountIdOf(hotkey);
   if (id.isErr()) return errAsync(id.error);
-  return read(ctx, "commitments", "revealedCommitments", [netuid, id.value]).andThen((v) => revealedCommitmentsFromCodec(v));
+  if (options.blockHash === undefined) return read(ctx, "commitments", "revealedCommitments", [netuid, id.value]).andThen((v) => revealedCommitmentsFromCodec(v));
+  return call(ctx, "pin the block", () => ctx.api.at(options.blockHash!)).andThen((at) => {
+    const item = storageItem(ctx, "commitments", "revealedCommitments", at);
+    if (item.isErr()) return errAsync(item.error);
+    return call(ctx, "read Commitments.RevealedCommitments", () => item.value(netuid, id.value)).andThen((v) => revealedCommitmentsFromCodec(v));
+  });
 }
 
 function storedField(field: Record<string, unknown>): StoredCommitmentField {

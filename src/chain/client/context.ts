@@ -95,3 +95,8 @@ export function blockNumber(ctx: ClientContext): ResultAsync<number, ChainTimeou
 export function readHead(ctx: ClientContext): ResultAsync<{ readonly number: number; readonly hash: string }, ChainTimeoutError | ChainRpcError> {
   return call(ctx, "read the block header", () => ctx.api.rpc.chain.getHeader()).map((h) => ({ number: h.number.toNumber(), hash: h.hash.toHex() }));
 }
+
+/** The hash of the block at `number` on the best chain, `null` when there is none (yet). */
+export function blockHashAt(ctx: ClientContext, number: number): ResultAsync<string | null, ChainTimeoutError | ChainRpcError> {
+  return call(ctx, `read the hash of block ${number}`, () => ctx.api.rpc.chain.getBlockHash(number)).map((h) => (h.isEmpty || /^0x0+$/.test(h.toHex()) ? null : h.toHex()));
+}

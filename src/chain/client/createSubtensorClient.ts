@@ -21,7 +21,7 @@ import {
   type CommitTimelockedParameters,
   type StoredCommitment,
 } from "./commitments.js";
-import { blockNumber, readHead, type ClientContext } from "./context.js";
+import { blockHashAt, blockNumber, readHead, type ClientContext } from "./context.js";
 import { redactUrl, withTimeout, type ChainConnectionError, type ChainRpcError, type ChainTimeoutError, type UnknownNetworkError } from "./errors.js";
 import { readMetagraph, readSubnetWeightParameters, uidOfHotkey, type Metagraph, type MetagraphError, type WeightParameters } from "./metagraph.js";
 import {
@@ -82,10 +82,12 @@ export interface SubtensorClient {
   commitTimelocked(params: CommitTimelockedParameters): ResultAsync<CommitmentReceipt, CommitmentError>;
   commitPlain(params: Parameters<typeof commitPlain>[1]): ResultAsync<CommitmentReceipt, CommitmentError>;
   readRevealedCommitments(netuid: number, options?: { readonly blockHash?: string }): ResultAsync<ReadonlyMap<string, readonly RevealedCommitment[]>, CommitmentError>;
-  readRevealedCommitmentsOf(netuid: number, hotkey: string): ResultAsync<readonly RevealedCommitment[], CommitmentError>;
+  readRevealedCommitmentsOf(netuid: number, hotkey: string, options?: { readonly blockHash?: string }): ResultAsync<readonly RevealedCommitment[], CommitmentError>;
   readCommitment(netuid: number, hotkey: string): ResultAsync<StoredCommitment | null, CommitmentError>;
   /** Every hotkey's `CommitmentOf` entry (plain or pending), optionally at a pinned block. */
   readCommitments(netuid: number, options?: { readonly blockHash?: string }): ResultAsync<ReadonlyMap<string, StoredCommitment>, CommitmentError>;
+  /** The hash of the block at `number`, `null` when the chain has none there (yet). */
+  blockHashAt(number: number): ResultAsync<string | null, ChainTimeoutError | ChainRpcError>;
   /** The head: its number and hash. */
   readHead(): ResultAsync<{ readonly number: number; readonly hash: string }, ChainTimeoutError | ChainRpcError>;
   setWeights(params: SetWeightsParameters): ResultAsync<WeightsReceipt, SetWeightsError>;
@@ -129,10 +131,11 @@ function clientOf(ctx: ClientContext, ownsApi: boolean): SubtensorClient {
     commitTimelocked: (params) => commitTimelocked(ctx, params),
     commitPlain: (params) => commitPlain(ctx, params),
     readRevealedCommitments: (netuid, options) => readRevealedCommitments(ctx, netuid, options),
-    readRevealedCommitmentsOf: (netuid, hotkey) => readRevealedCommitmentsOf(ctx, netuid, hotkey),
+    readRevealedCommitmentsOf: (netuid, hotkey, options) => readRevealedCommitmentsOf(ctx, netuid, hotkey, options),
     readCommitment: (netuid, hotkey) => readCommitment(ctx, netuid, hotkey),
     readCommitments: (netuid, options) => readCommitments(ctx, netuid, options),
     readHead: () => readHead(ctx),
+    blockHashAt: (number) => blockHashAt(ctx, number),
     setWeights: (params) => setWeights(ctx, params),
     readWeights: (netuid, uid) => readWeights(ctx, netuid, uid),
     payFee: (params) => payFee(ctx, params),
