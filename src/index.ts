@@ -857,6 +857,7 @@ export type {
 export {
   REVEAL_LAG_BLOCKS,
   prepareSubmission,
+  readRateLimitWindow,
   sendSubmission,
 } from "./miner/index.js";
 export type {
@@ -866,6 +867,7 @@ export type {
   PrepareSubmissionParameters,
   PreparedSubmission,
   RateLimitPrecheckError,
+  RateLimitWindow,
   ScannerLoadError,
   SendSubmissionError,
   SendSubmissionParameters,

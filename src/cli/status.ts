@@ -4,7 +4,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { REVEAL_LAG_BLOCKS } from "../miner/index.js";
+import { readRateLimitWindow } from "../miner/index.js";
 import { CHAIN_FLAGS, CHAIN_FLAGS_HELP, connect, hotkeyOf } from "./chain-options.js";
 import { loadEffectiveHparams } from "./hparams.js";
 import { type CliIo, EXIT, UsageError } from "./io.js";
@@ -16,6 +16,7 @@ one, and its submissions as a validator's API reports them.
 
 Options:
   --hotkey SS58         the hotkey to show (default: the wallet's hotkey)
+  --plain               the next commitment would be plain (seen at once, not after the reveal delay)
   --api URL             a validator's API (e.g. http://validator:8080) for the submissions' status
   --api-key KEY         its API key, if it needs one
   --json                one JSON object on stdout
@@ -27,7 +28,7 @@ ${CHAIN_FLAGS_HELP}
 export async function runStatus(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
-    options: { ...CHAIN_FLAGS, hotkey: { type: "string" }, api: { type: "string" }, "api-key": { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+    options: { ...CHAIN_FLAGS, hotkey: { type: "string" }, plain: { type: "boolean", default: false }, api: { type: "string" }, "api-key": { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
     allowPositionals: false,
     strict: true,
   });
@@ -40,18 +41,19 @@ export async function runStatus(argv: readonly string[], io: CliIo): Promise<num
   const client = await connect(values, io);
   try {
     const netuid = hparams.netuid;
-    const [head, uid, pending, revealed] = await Promise.all([
-      client.blockNumber(),
+    const head = await client.blockNumber();
+    if (head.isErr()) throw new UsageError(head.error.message);
+    const [uid, pending, revealed, window] = await Promise.all([
       client.uidOf(netuid, hotkey),
       client.readCommitment(netuid, hotkey),
       client.readRevealedCommitmentsOf(netuid, hotkey),
+      readRateLimitWindow(client, hparams, hotkey, head.value, values.plain),
     ]);
-    if (head.isErr()) throw new UsageError(head.error.message);
+    if (window.isErr()) throw new UsageError(window.error.message);
     const reveals = revealed.isOk() ? revealed.value.map((r) => ({ revealBlock: r.revealBlock, bytes: r.payload.length })) : [];
     const plain = pending.isOk() && pending.value !== null ? pending.value : null;
-    const seen = [...reveals.map((r) => r.revealBlock), ...(plain && plain.fields.some((f) => f.kind === "raw") ? [plain.block] : [])];
-    const newest = seen.length ? Math.max(...seen) : null;
-    const earliestCommit = newest === null ? head.value : Math.max(head.value, newest + hparams.min_blocks_between_commits - hparams.reveal_blocks - REVEAL_LAG_BLOCKS);
+    const newest = window.value.newestRevealBlock;
+    const earliestCommit = window.value.earliestCommitBlock;
     let submissions: unknown = null;
     if (values.api) {
       const res = await fetch(new URL(`/api/commitments?hotkey=${encodeURIComponent(hotkey)}`, values.api), { headers: values["api-key"] ? { "X-API-Key": values["api-key"] } : {} }).catch((e: Error) => e);
@@ -60,13 +62,13 @@ export async function runStatus(argv: readonly string[], io: CliIo): Promise<num
     const report = {
       hotkey, netuid, block: head.value, registered: uid.isOk(), uid: uid.isOk() ? uid.value : null,
       pending: plain === null ? null : { block: plain.block, fields: plain.fields.map((f) => (f.kind === "timelock" ? { kind: "timelock", revealRound: f.revealRound.toString() } : { kind: f.kind })) },
-      revealed: reveals, revealedReadable: revealed.isOk(), newestRevealBlock: newest, earliestCommitBlock: earliestCommit, validator: submissions,
+      revealed: reveals, revealedReadable: window.value.revealedReadable, newestRevealBlock: newest, earliestCommitBlock: earliestCommit, validator: submissions,
     };
     if (values.json) io.stdout(JSON.stringify(report) + "\n");
     else {
       io.stdout(`hotkey ${hotkey} on subnet ${netuid} at block ${head.value}: ${report.registered ? `registered, uid ${report.uid}` : "NOT registered"}\n`);
       io.stdout(`pending commitment: ${plain === null ? "none" : `block ${plain.block}, ${plain.fields.map((f) => f.kind).join(", ")}`}\n`);
-      io.stdout(`revealed: ${reveals.length === 0 ? (revealed.isOk() ? "none" : "not readable on this runtime") : reveals.map((r) => `block ${r.revealBlock}`).join(", ")}\n`);
+      io.stdout(`revealed: ${reveals.length === 0 ? (window.value.revealedReadable ? "none" : "not readable on this runtime") : reveals.map((r) => `block ${r.revealBlock}`).join(", ")}\n`);
       io.stdout(`next commitment: ${earliestCommit <= head.value ? "allowed now" : `wait until block ${earliestCommit}`} (validators need ${hparams.min_blocks_between_commits} blocks between reveals)\n`);
       if (submissions !== null) io.stdout(`validator says: ${JSON.stringify(submissions)}\n`);
     }

@@ -9,7 +9,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
-import type { PaymentQuote } from "../chain/index.js";
+import type { PaymentQuote, PaymentReceipt, PaymentReference } from "../chain/index.js";
 import { prepareSubmission, sendSubmission, type PrepareSubmissionError, type SendSubmissionError } from "../miner/index.js";
 import { CHAIN_FLAGS, CHAIN_FLAGS_HELP, coldkeyOf, connect, hotkeyOf } from "./chain-options.js";
 import { loadEffectiveHparams } from "./hparams.js";
@@ -25,6 +25,8 @@ Options:
   --dry-run                   every check, nothing paid or sent
   --plain                     a plain (not timelocked) commitment, for validators that accept them
   --yes                       pay without asking (scripts)
+  --payment BLOCK:INDEX       use a fee paid earlier and not used yet (e.g. when its commitment
+                              failed: the payment receipt names it) instead of paying again
   --force                     commit even when the static scan rejects the code (validators running
                               the same rules will reject it)
   --gpus N                    GPUs to scan for (default docker.num_gpus)
@@ -36,6 +38,20 @@ ${CHAIN_FLAGS_HELP}
 
 Exit status: 0 committed (or all checks passed with --dry-run), 1 refused by a check, 2 usage or I/O.
 `;
+
+function parsePaymentReference(text: string): PaymentReference {
+  const m = /^([0-9]{1,10}):([0-9]{1,5})$/.exec(text);
+  if (m === null) throw new UsageError(`--payment must be BLOCK:INDEX (the payment receipt's block and extrinsic index), got '${text}'`);
+  return { blockNumber: Number(m[1]), extrinsicIndex: Number(m[2]) };
+}
+
+/** Writes a receipt file and returns its path. */
+function writeReceipt(dir: string, kind: "payment" | "commitment", hotkey: string, body: object): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}-${hotkey.slice(0, 8)}-${kind}.json`);
+  writeFileSync(file, JSON.stringify(body, null, 2) + "\n");
+  return file;
+}
 
 function describeError(e: PrepareSubmissionError | SendSubmissionError): string {
   return e.message;
@@ -50,6 +66,7 @@ export async function runSubmit(argv: readonly string[], io: CliIo): Promise<num
       "dry-run": { type: "boolean", default: false },
       plain: { type: "boolean", default: false },
       yes: { type: "boolean", default: false },
+      payment: { type: "string" },
       force: { type: "boolean", default: false },
       gpus: { type: "string" },
       "allow-private-hosts": { type: "string" },
@@ -68,6 +85,7 @@ export async function runSubmit(argv: readonly string[], io: CliIo): Promise<num
   const hparams = loadEffectiveHparams(io);
   const gpus = parsePositiveInt(values.gpus, "--gpus") ?? hparams.docker.num_gpus;
   const allowPrivateHosts = (values["allow-private-hosts"] ?? "").split(",").map((h) => h.trim()).filter((h) => h !== "");
+  const existingPayment = values.payment === undefined ? undefined : parsePaymentReference(values.payment);
   const say = (line: string) => {
     if (!values.json) io.stderr(line + "\n");
   };
@@ -98,7 +116,7 @@ export async function runSubmit(argv: readonly string[], io: CliIo): Promise<num
   }
 
   const hotkey = await hotkeyOf(values, io);
-  const needsColdkey = hparams.payment.enabled;
+  const needsColdkey = hparams.payment.enabled && existingPayment === undefined;
   const coldkey = needsColdkey ? await coldkeyOf(values, io) : undefined;
   const client = await connect(values, io);
   try {
@@ -112,16 +130,33 @@ export async function runSubmit(argv: readonly string[], io: CliIo): Promise<num
         rl.close();
       }
     };
-    const sent = await sendSubmission({ client, hparams, prepared: p, hotkey, plain: values.plain, confirmPayment, ...(coldkey ? { coldkey } : {}) });
+    const receipts = values.receipts ?? join(io.env.HOME ?? homedir(), ".crusades", "receipts");
+    // The payment's own receipt is written the moment the fee is paid: a commitment that then
+    // fails loses nothing, and the miner can commit again with --payment instead of paying twice.
+    let paidReceipt: string | null = null;
+    let paid: PaymentReference | null = null;
+    const onPaid = (payment: PaymentReceipt) => {
+      paid = payment.reference;
+      paidReceipt = writeReceipt(receipts, "payment", hotkey.address, {
+        kind: "payment", hotkey: hotkey.address, netuid: hparams.netuid, url: p.committedUrl, codeHash: p.codeHash,
+        feeRao: payment.feeRao.toString(), alphaAmount: payment.alphaAmount.toString(), block: payment.reference.blockNumber,
+        extrinsicIndex: payment.reference.extrinsicIndex, blockHash: payment.blockHash, destination: payment.destination, createdAt: new Date().toISOString(),
+      });
+      say(`fee paid at block ${payment.reference.blockNumber}, extrinsic ${payment.reference.extrinsicIndex}; payment receipt: ${paidReceipt}`);
+    };
+    const sent = await sendSubmission({
+      client, hparams, prepared: p, hotkey, plain: values.plain, confirmPayment, onPaid, ...(coldkey ? { coldkey } : {}), ...(existingPayment ? { existingPayment } : {}),
+    });
     if (sent.isErr()) {
       io.stderr(`crusades: ${describeError(sent.error)}\n`);
+      const ref = paid as PaymentReference | null;
+      if (ref !== null) {
+        io.stderr(`crusades: the fee WAS paid (receipt ${paidReceipt}); commit again without paying: crusades submit ${p.committedUrl} --payment ${ref.blockNumber}:${ref.extrinsicIndex}\n`);
+      }
       return sent.error.type === "ChainConnection" || sent.error.type === "ChainTimeout" || sent.error.type === "ChainRpc" ? EXIT.usage : EXIT.rejected;
     }
     const receipt = sent.value;
-    const dir = values.receipts ?? join(io.env.HOME ?? homedir(), ".crusades", "receipts");
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${receipt.createdAt.replace(/[:.]/g, "-")}-${receipt.hotkey.slice(0, 8)}.json`);
-    writeFileSync(file, JSON.stringify(receipt, null, 2) + "\n");
+    const file = writeReceipt(receipts, "commitment", receipt.hotkey, receipt);
     if (values.json) io.stdout(JSON.stringify({ ...receipt, receiptPath: file }) + "\n");
     else io.stdout(`committed${receipt.plain ? " (plain)" : ` (timelocked, round ${receipt.revealRound})`}; validators should see it at block ~${receipt.expectedRevealBlock}\nreceipt: ${file}\n`);
     return EXIT.ok;

@@ -89,12 +89,17 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
   const allowPrivateHosts = (values["allow-private-hosts"] ?? "").split(",").map((h) => h.trim()).filter((h) => h !== "");
   const workDir = resolve(io.cwd, values["work-dir"] ?? join(io.env.TMPDIR ?? tmpdir(), "crusades-validator"));
   const sources: CommitmentSource[] = values.plain ? ["revealed", "plain"] : ["revealed"];
+  const archiveUrl = archiveUrlOf(values, hparams, io);
 
-  const store = openStore(resolve(io.cwd, values.db));
-  if (store.isErr()) throw new UsageError(store.error.message);
+  // Flags, keys and the chain are checked before the store is opened: a refused start creates no file.
   const hotkey = await hotkeyOf(values, io);
   const client = await connect(values, io);
-  const archive = await connectArchive(values, hparams, io, log);
+  const archive = archiveUrl === null ? null : await connectArchive(archiveUrl, hparams, log);
+  const store = openStore(resolve(io.cwd, values.db));
+  if (store.isErr()) {
+    await Promise.all([client.disconnect(), archive?.disconnect()]);
+    throw new UsageError(store.error.message);
+  }
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -137,15 +142,16 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
   }
 }
 
-/**
- * The archive node, when one is named (or implied: finney's). A validator without one still runs:
- * gaps it cannot close are recorded, and payments are read from the normal node.
- */
-async function connectArchive(values: { archive?: string | undefined } & Parameters<typeof chainTarget>[0], hparams: Hparams, io: CliIo, log: Logger): Promise<SubtensorClient | null> {
-  const target = chainTarget(values, io);
-  const url = values.archive ?? (target.network === "finney" ? hparams.payment.archive_endpoint : "none");
+/** The archive node's URL, when one is named (or implied: finney's), else `null`. */
+function archiveUrlOf(values: { archive?: string | undefined } & Parameters<typeof chainTarget>[0], hparams: Hparams, io: CliIo): string | null {
+  const url = values.archive ?? (chainTarget(values, io).network === "finney" ? hparams.payment.archive_endpoint : "none");
   if (url === "none") return null;
   if (!/^wss?:\/\/\S+$/i.test(url)) throw new UsageError(`--archive must be a ws:// or wss:// URL or none, got '${url}'`);
+  return url;
+}
+
+/** Connects to the archive node. A validator without one still runs: gaps it cannot close are recorded, payments read from the normal node. */
+async function connectArchive(url: string, hparams: Hparams, log: Logger): Promise<SubtensorClient | null> {
   const archive = await createSubtensorClient({ url, timeoutMs: hparams.payment.rpc_timeout * 1000 });
   if (archive.isErr()) {
     log.warn("archive node unavailable; gaps will be recorded, payments read from the normal node", { error: archive.error.message });

@@ -6,5 +6,7 @@
  */
 export { prepareSubmission } from "./prepare-submission.js";
 export type { PreparedSubmission, PrepareSubmissionError, PrepareSubmissionParameters, ScannerLoadError } from "./prepare-submission.js";
-export { REVEAL_LAG_BLOCKS, sendSubmission } from "./send-submission.js";
+export { readRateLimitWindow, REVEAL_LAG_BLOCKS } from "./rate-limit.js";
+export type { RateLimitWindow } from "./rate-limit.js";
+export { sendSubmission } from "./send-submission.js";
 export type { ColdkeyRequiredError, CommitmentTooLongError, RateLimitPrecheckError, SendSubmissionError, SendSubmissionParameters, SubmissionReceipt } from "./send-submission.js";

@@ -5,13 +5,11 @@
  */
 import type { KeyringPair } from "@polkadot/keyring/types";
 import { errAsync, okAsync, ResultAsync } from "neverthrow";
-import type { CommitmentError, PayFeeError, PaymentQuote, PaymentReceipt, SubtensorClient } from "../chain/index.js";
+import type { CommitmentError, PayFeeError, PaymentQuote, PaymentReceipt, PaymentReference, SubtensorClient } from "../chain/index.js";
 import type { Hparams } from "../config/index.js";
 import { buildCommitment, MAX_COMMITMENT_CHARS } from "../submission/index.js";
 import type { PreparedSubmission } from "./prepare-submission.js";
-
-/** Blocks the chain usually adds to a timelocked reveal (drand and pallet lag, §B.7 step 4). */
-export const REVEAL_LAG_BLOCKS = 3;
+import { readRateLimitWindow } from "./rate-limit.js";
 
 /** Inputs of {@link sendSubmission}. */
 export interface SendSubmissionParameters {
@@ -26,6 +24,14 @@ export interface SendSubmissionParameters {
   readonly plain?: boolean;
   /** Asked before paying; `false` stops. Absent: no question. */
   readonly confirmPayment?: (quote: PaymentQuote) => boolean | Promise<boolean>;
+  /**
+   * A fee already paid and not yet used by a commitment (e.g. one whose commitment failed): its
+   * `(block, extrinsic index)` goes into the commitment and nothing is paid again. Validators check
+   * it like any payment (§C.8: recency, fields, not used before).
+   */
+  readonly existingPayment?: PaymentReference;
+  /** Called as soon as the fee is paid, before the commitment is sent: the miner's record survives a failed commit. */
+  readonly onPaid?: (payment: PaymentReceipt) => void;
 }
 
 /** What was done, for the miner's records (§B.7 step 8). */
@@ -42,6 +48,7 @@ export interface SubmissionReceipt {
   readonly expectedRevealBlock: number;
   readonly commitBlockHash: string;
   readonly txHash: string;
+  /** The fee paid now, or the earlier payment the commitment refers to (`reused`), or `null`. */
   readonly payment: {
     readonly feeRao: string;
     readonly alphaAmount: string;
@@ -49,7 +56,7 @@ export interface SubmissionReceipt {
     readonly extrinsicIndex: number;
     readonly blockHash: string;
     readonly destination: string;
-  } | null;
+  } | { readonly reused: true; readonly block: number; readonly extrinsicIndex: number } | null;
   readonly createdAt: string;
 }
 
@@ -77,16 +84,6 @@ export interface CommitmentTooLongError {
 /** Errors of {@link sendSubmission}. */
 export type SendSubmissionError = CommitmentError | PayFeeError | RateLimitPrecheckError | ColdkeyRequiredError | CommitmentTooLongError;
 
-/** The newest block at which this hotkey's commitment became visible to validators (revealed or plain), or `null`. */
-function newestRevealBlock(client: SubtensorClient, netuid: number, hotkey: string): ResultAsync<number | null, CommitmentError> {
-  const revealed = client.readRevealedCommitmentsOf(netuid, hotkey).map((list) => list.map((c) => c.revealBlock)).orElse((e) => (e.type === "UnsupportedStorage" ? okAsync<number[], CommitmentError>([]) : errAsync(e)));
-  const plain = client.readCommitment(netuid, hotkey).map((c) => (c !== null && c.fields.some((f) => f.kind === "raw" || f.kind === "bigRaw") ? [c.block] : []));
-  return ResultAsync.combine([revealed, plain]).map(([a, b]) => {
-    const all = [...a, ...b];
-    return all.length === 0 ? null : Math.max(...all);
-  });
-}
-
 /**
  * Checks registration and the rate limit, pays the fee when required, then commits.
  * @returns the receipt, or the first failure (nothing is sent after a failed check)
@@ -95,29 +92,32 @@ export function sendSubmission(p: SendSubmissionParameters): ResultAsync<Submiss
   const { client, hparams, prepared, hotkey } = p;
   const plain = p.plain ?? false;
   const netuid = hparams.netuid;
-  return ResultAsync.combine([client.uidOf(netuid, hotkey.address), client.blockNumber(), newestRevealBlock(client, netuid, hotkey.address)])
-    .andThen(([uid, head, newest]) => {
-      const lag = plain ? 1 : hparams.reveal_blocks + REVEAL_LAG_BLOCKS;
-      const estimate = head + lag;
-      if (newest !== null && estimate - newest < hparams.min_blocks_between_commits) {
-        const earliest = newest + hparams.min_blocks_between_commits - lag;
+  return ResultAsync.combine([client.uidOf(netuid, hotkey.address), client.blockNumber()])
+    .andThen(([uid, head]) => readRateLimitWindow(client, hparams, hotkey.address, head, plain).map((window) => ({ uid, head, window })))
+    .andThen(({ uid, head, window }) => {
+      const newest = window.newestRevealBlock;
+      if (newest !== null && window.earliestCommitBlock > head) {
         return errAsync<never, SendSubmissionError>({
           type: "RateLimitPrecheck",
-          message: `this hotkey's last commitment was seen at block ${newest}; validators accept the next one revealed ${hparams.min_blocks_between_commits} blocks later: commit at or after block ${earliest} (now ${head})`,
-          lastRevealBlock: newest, earliestCommitBlock: earliest,
+          message: `this hotkey's last commitment was seen at block ${newest}; validators accept the next one revealed ${hparams.min_blocks_between_commits} blocks later: commit at or after block ${window.earliestCommitBlock} (now ${head})`,
+          lastRevealBlock: newest, earliestCommitBlock: window.earliestCommitBlock,
         });
       }
       const mustPay = hparams.payment.enabled && uid !== hparams.burn_uid;
-      if (!mustPay) return okAsync({ uid, head, payment: null as PaymentReceipt | null });
+      if (!mustPay) return okAsync({ uid, head, payment: null as PaymentReceipt | null, reference: null as PaymentReference | null });
+      if (p.existingPayment !== undefined) return okAsync({ uid, head, payment: null as PaymentReceipt | null, reference: p.existingPayment as PaymentReference | null });
       if (p.coldkey === undefined) return errAsync<never, SendSubmissionError>({ type: "ColdkeyRequired", message: "payments are enabled on this subnet: the coldkey must pay the submission fee" });
       return client
         .payFee({ netuid, burnUid: hparams.burn_uid, coldkey: p.coldkey, feeRao: BigInt(hparams.payment.fee_rao), ...(hparams.payment.payment_address ? { paymentAddress: hparams.payment.payment_address } : {}), ...(p.confirmPayment ? { confirm: p.confirmPayment } : {}) })
-        .map((payment) => ({ uid, head, payment: payment as PaymentReceipt | null }));
+        .map((payment) => {
+          p.onPaid?.(payment);
+          return { uid, head, payment: payment as PaymentReceipt | null, reference: payment.reference as PaymentReference | null };
+        });
     })
-    .andThen(({ uid, head, payment }) => {
+    .andThen(({ uid, head, payment, reference }) => {
       const text = buildCommitment({
         codeHash: prepared.codeHash, url: prepared.committedUrl,
-        payment: payment === null ? null : { block: payment.reference.blockNumber, extrinsicIndex: payment.reference.extrinsicIndex },
+        payment: reference === null ? null : { block: reference.blockNumber, extrinsicIndex: reference.extrinsicIndex },
       });
       if (text.length > MAX_COMMITMENT_CHARS) {
         return errAsync<never, SendSubmissionError>({ type: "CommitmentTooLong", message: `the commitment is ${text.length} characters, over the ${MAX_COMMITMENT_CHARS}-character limit`, length: text.length });
@@ -131,10 +131,10 @@ export function sendSubmission(p: SendSubmissionParameters): ResultAsync<Submiss
           revealRound: receipt.revealRound === null ? null : receipt.revealRound.toString(),
           expectedRevealBlock: plain ? inBlock : inBlock + hparams.reveal_blocks,
           commitBlockHash: receipt.outcome.blockHash, txHash: receipt.outcome.txHash,
-          payment: payment === null ? null : {
+          payment: payment !== null ? {
             feeRao: payment.feeRao.toString(), alphaAmount: payment.alphaAmount.toString(), block: payment.reference.blockNumber,
             extrinsicIndex: payment.reference.extrinsicIndex, blockHash: payment.blockHash, destination: payment.destination,
-          },
+          } : reference !== null ? { reused: true, block: reference.blockNumber, extrinsicIndex: reference.extrinsicIndex } : null,
           createdAt: new Date().toISOString(),
         })),
       );

@@ -6,6 +6,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { u8aToHex } from "@polkadot/util";
+import type { SubtensorClient } from "../../src/chain/index.js";
 import { raonetSpecPath } from "./fixtures.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -72,4 +74,41 @@ export async function startChopsticks(port?: number, timeoutMs = 90_000): Promis
         setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
       }),
   };
+}
+
+/** The dev RPC the helpers below need (a WsProvider's `send`). */
+export interface DevRpc {
+  send(method: string, params: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Registers `hotkeys` as uids 0.. of `netuid` (and `SubnetworkN` to match) by raw storage writes
+ * (spec/chain.md §14.2), plus `extra` key/value pairs, and waits until the metagraph shows them. Writes on the genesis block
+ * do not show, so a block is built first while the head is #0; a block build that started before
+ * the write can replace the head without it, so the write is repeated until it holds.
+ */
+export async function registerHotkeys(
+  client: SubtensorClient,
+  dev: DevRpc,
+  netuid: number,
+  hotkeys: readonly { readonly address: string; readonly publicKey: Uint8Array }[],
+  extra: readonly (readonly [string, string])[] = [],
+): Promise<void> {
+  const q = client.api.query as unknown as Record<string, Record<string, { key(...a: unknown[]): string }>>;
+  const sm = q["subtensorModule"]!;
+  // SubnetworkN covers the new uids (spec 218's subnet 1 starts with one); `extra` may override it.
+  const writes: (readonly [string, string])[] = [[sm["subnetworkN"]!.key(netuid), u8aToHex(new Uint8Array([hotkeys.length & 0xff, hotkeys.length >> 8]))]];
+  hotkeys.forEach((k, uid) => {
+    writes.push([sm["uids"]!.key(netuid, k.address), u8aToHex(new Uint8Array([uid & 0xff, uid >> 8]))]);
+    writes.push([sm["keys"]!.key(netuid, uid), u8aToHex(k.publicKey)]);
+  });
+  writes.push(...extra);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    if ((await client.blockNumber()).unwrapOr(0) === 0) await dev.send("dev_newBlock", [{ count: 1 }]);
+    await dev.send("dev_setStorage", [writes]);
+    await new Promise((r) => setTimeout(r, 300));
+    const m = await client.readMetagraph(netuid);
+    if (m.isOk() && hotkeys.every((k, uid) => m.value.hotkeys[uid] === k.address)) return;
+  }
+  throw new Error("chopsticks did not keep the faked registrations");
 }

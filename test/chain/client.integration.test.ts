@@ -11,7 +11,7 @@ import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { addStakeCall, createSubtensorClient, expectedAlpha, minimumAlpha, setCommitmentCall, type SubtensorClient } from "../../src/chain/index.js";
 import { readPool } from "../../src/chain/client/payment.js";
-import { startChopsticks, type Chopsticks } from "./chopsticks.js";
+import { registerHotkeys, startChopsticks, type Chopsticks } from "./chopsticks.js";
 
 let node: Chopsticks;
 let client: SubtensorClient;
@@ -26,26 +26,9 @@ async function rpc(method: string, params: unknown[]): Promise<unknown> {
   return dev.send(method, params);
 }
 
-/**
- * Fakes Alice's registration as uid 0 of subnet 1 with raw key/value pairs (§14.2), and reads it
- * back. Writes on the genesis block do not show (seen when chopsticks' start-up build of block #1
- * failed on a loaded machine), so a block is built first when the head is still #0; a block build
- * that started before the write can replace the head without it, so the write is repeated until it holds.
- */
+/** Fakes Alice's registration as uid 0 of subnet 1 (plus `extra` storage), and reads it back. */
 async function registerAlice(extra: [string, string][] = []): Promise<void> {
-  const q = client.api.query as unknown as Record<string, Record<string, { key(...a: unknown[]): string }>>;
-  for (let attempt = 0; attempt < 20; attempt++) {
-    if ((await client.blockNumber()).unwrapOr(0) === 0) await rpc("dev_newBlock", [{ count: 1 }]);
-    await rpc("dev_setStorage", [[
-      [q["subtensorModule"]!["uids"]!.key(1, alice.address), "0x0000"],
-      [q["subtensorModule"]!["keys"]!.key(1, 0), u8aToHex(alice.publicKey)],
-      ...extra,
-    ]]);
-    await new Promise((r) => setTimeout(r, 300));
-    const m = await client.readMetagraph(1);
-    if (m.isOk() && m.value.hotkeys[0] === alice.address) return;
-  }
-  throw new Error("chopsticks did not keep the faked registration");
+  await registerHotkeys(client, dev, 1, [alice], extra);
 }
 
 beforeAll(async () => {

@@ -15,14 +15,13 @@ import path from "node:path";
 import { WsProvider } from "@polkadot/api";
 import { Keyring } from "@polkadot/keyring";
 import type { KeyringPair } from "@polkadot/keyring/types";
-import { u8aToHex } from "@polkadot/util";
 import { cryptoWaitReady, mnemonicGenerate } from "@polkadot/util-crypto";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { createSubtensorClient, type SubtensorClient } from "../../src/chain/index.js";
 import { listEvaluationContainers } from "../../src/evaluation/index.js";
 import { getSubmission, listIngested, listSubmissions, openStore, runsOfSubmission } from "../../src/store/index.js";
-import { startChopsticks, type Chopsticks } from "../chain/chopsticks.js";
+import { registerHotkeys, startChopsticks, type Chopsticks } from "../chain/chopsticks.js";
 import { dockerUnavailableReason, REPO } from "../evaluation/docker-env.js";
 import { browserUnavailableReason, launchBrowser } from "../web/cdp.js";
 
@@ -113,26 +112,11 @@ function readStore<T>(read: (s: ReturnType<typeof openStore> extends infer R ? R
 
 /** Registers the three hotkeys on subnet 1 (uids 0-2; the validator has a permit) by raw storage writes. */
 async function register(): Promise<void> {
-  const q = client.api.query as unknown as Record<string, Record<string, { key(...a: unknown[]): string }>>;
-  const sm = q["subtensorModule"]!;
-  const list = [keys.validator, keys.good, keys.evil];
-  const writes: [string, string][] = [
-    [sm["subnetworkN"]!.key(NETUID), u8aToHex(new Uint8Array([3, 0]))],
+  const sm = (client.api.query as unknown as Record<string, Record<string, { key(...a: unknown[]): string }>>)["subtensorModule"]!;
+  await registerHotkeys(client, dev, NETUID, [keys.validator, keys.good, keys.evil], [
     [sm["validatorPermit"]!.key(NETUID), "0x0c010000"],
     [sm["weightsSetRateLimit"]!.key(NETUID), "0x0000000000000000"],
-  ];
-  list.forEach((k, uid) => {
-    writes.push([sm["uids"]!.key(NETUID, k.address), u8aToHex(new Uint8Array([uid, 0]))]);
-    writes.push([sm["keys"]!.key(NETUID, uid), u8aToHex(k.publicKey)]);
-  });
-  for (let attempt = 0; attempt < 20; attempt++) {
-    if ((await client.blockNumber()).unwrapOr(0) === 0) await dev.send("dev_newBlock", [{ count: 1 }]);
-    await dev.send("dev_setStorage", [writes]);
-    await new Promise((r) => setTimeout(r, 300));
-    const m = await client.readMetagraph(NETUID);
-    if (m.isOk() && m.value.n === 3 && m.value.hotkeys[2] === keys.evil.address) return;
-  }
-  throw new Error("chopsticks did not keep the registrations");
+  ]);
 }
 
 describe.skipIf(skipReason !== null || !builtCli)("validator end to end (chopsticks + CPU image)", () => {

@@ -1,0 +1,122 @@
+/**
+ * The miner's chain steps against the spec-218 runtime in chopsticks: a plain commitment read back
+ * byte for byte, the payment form built from an earlier payment (`existingPayment`, nothing paid
+ * again), and the pre-checks that send nothing (coldkey required, the validators' rate limit,
+ * an unregistered hotkey), and `crusades status` reading the same window.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { WsProvider } from "@polkadot/api";
+import { Keyring } from "@polkadot/keyring";
+import type { KeyringPair } from "@polkadot/keyring/types";
+import { cryptoWaitReady } from "@polkadot/util-crypto";
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
+import { createSubtensorClient, type SubtensorClient } from "../../src/chain/index.js";
+import { parseHparams, type Hparams } from "../../src/config/index.js";
+import { runStatus } from "../../src/cli/status.js";
+import { sendSubmission, type PreparedSubmission } from "../../src/miner/index.js";
+import { registerHotkeys, startChopsticks, type Chopsticks } from "../chain/chopsticks.js";
+
+const REPO = path.join(import.meta.dirname, "..", "..");
+const NETUID = 1;
+
+let node: Chopsticks;
+let client: SubtensorClient;
+let dev: WsProvider;
+let alice: KeyringPair;
+let bob: KeyringPair;
+let charlie: KeyringPair;
+
+function hparamsWith(overrides: Record<string, unknown>): Hparams {
+  const base = JSON.parse(readFileSync(path.join(REPO, "hparams", "hparams.json"), "utf8")) as Record<string, unknown>;
+  return parseHparams({ ...base, netuid: NETUID, burn_uid: 0, ...overrides })._unsafeUnwrap();
+}
+
+function prepared(url: string): PreparedSubmission {
+  return { committedUrl: url, codeHash: "7acd895296756fe962cc31318ad5f68a", sha256: "", sizeBytes: 80, scan: { ok: true } as PreparedSubmission["scan"], margin: 40, thinMargin: false };
+}
+
+/** The text of a hotkey's plain commitment on chain, or `null`. */
+async function committedText(hotkey: string): Promise<string | null> {
+  const c = (await client.readCommitment(NETUID, hotkey))._unsafeUnwrap();
+  const field = c?.fields.find((f) => f.kind === "raw" || f.kind === "bigRaw");
+  return field && "data" in field ? new TextDecoder().decode(field.data) : null;
+}
+
+beforeAll(async () => {
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: "sr25519", ss58Format: 42 });
+  [alice, bob, charlie] = ["//Alice", "//Bob", "//Charlie"].map((u) => keyring.addFromUri(u)) as [KeyringPair, KeyringPair, KeyringPair];
+  node = await startChopsticks();
+  client = (await createSubtensorClient({ url: node.url, timeoutMs: 20_000 }))._unsafeUnwrap();
+  dev = new WsProvider(node.url);
+  await dev.isReady;
+  await registerHotkeys(client, dev, NETUID, [alice, bob]); // uid 0 (the burn uid) and uid 1
+}, 180_000);
+
+afterAll(async () => {
+  await dev?.disconnect();
+  await client?.disconnect();
+  await node?.stop();
+});
+
+describe("sendSubmission (chopsticks)", () => {
+  test("behavior: an earlier payment goes into the commitment's payment form; nothing is paid again", async () => {
+    const hparams = hparamsWith({ payment: { enabled: true } });
+    let paid = 0;
+    const receipt = (await sendSubmission({
+      client, hparams, prepared: prepared("https://example.com/a.py"), hotkey: bob, plain: true,
+      existingPayment: { blockNumber: 5, extrinsicIndex: 1 }, onPaid: () => void paid++, confirmPayment: () => { throw new Error("must not ask"); },
+    }))._unsafeUnwrap();
+    expect(paid).toBe(0);
+    expect(receipt).toMatchObject({ uid: 1, plain: true, commitment: "7acd895296756fe962cc31318ad5f68a:5:1:https://example.com/a.py", payment: { reused: true, block: 5, extrinsicIndex: 1 } });
+    expect(await committedText(bob.address)).toBe(receipt.commitment);
+  });
+
+  test("error: the validators' rate limit refuses a second commitment before anything is sent", async () => {
+    const hparams = hparamsWith({ payment: { enabled: false }, min_blocks_between_commits: 360 });
+    const before = await committedText(bob.address);
+    const e = (await sendSubmission({ client, hparams, prepared: prepared("https://example.com/b.py"), hotkey: bob, plain: true }))._unsafeUnwrapErr();
+    expect(e).toMatchObject({ type: "RateLimitPrecheck" });
+    expect(e.message).toMatch(/commit at or after block \d+/);
+    expect(await committedText(bob.address)).toBe(before);
+  });
+
+  test("error: payments enabled and no coldkey (nor an earlier payment): nothing is sent", async () => {
+    const hparams = hparamsWith({ payment: { enabled: true }, min_blocks_between_commits: 0 });
+    const before = await committedText(bob.address);
+    const e = (await sendSubmission({ client, hparams, prepared: prepared("https://example.com/c.py"), hotkey: bob, plain: true }))._unsafeUnwrapErr();
+    expect(e.type).toBe("ColdkeyRequired");
+    expect(await committedText(bob.address)).toBe(before);
+  });
+
+  test("behavior: the burn uid commits the legacy form without paying", async () => {
+    const hparams = hparamsWith({ payment: { enabled: true } });
+    const receipt = (await sendSubmission({ client, hparams, prepared: prepared("https://example.com/burn.py"), hotkey: alice, plain: true }))._unsafeUnwrap();
+    expect(receipt).toMatchObject({ uid: 0, payment: null, commitment: "7acd895296756fe962cc31318ad5f68a:https://example.com/burn.py" });
+    expect(await committedText(alice.address)).toBe(receipt.commitment);
+  });
+
+  test("error: an unregistered hotkey is refused before anything is sent", async () => {
+    const hparams = hparamsWith({ payment: { enabled: false } });
+    const e = (await sendSubmission({ client, hparams, prepared: prepared("https://example.com/d.py"), hotkey: charlie, plain: true }))._unsafeUnwrapErr();
+    expect(e.type).toBe("HotkeyNotRegistered");
+    expect(await committedText(charlie.address)).toBeNull();
+  });
+
+  test("behavior: crusades status --json shows the commitment and the rate-limit window sendSubmission enforces", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "crusades-status-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const hparamsFile = path.join(dir, "hparams.json");
+    writeFileSync(hparamsFile, JSON.stringify({ ...JSON.parse(readFileSync(path.join(REPO, "hparams", "hparams.json"), "utf8")), netuid: NETUID }));
+    const out: string[] = [];
+    const io = { stdout: (t: string) => void out.push(t), stderr: () => undefined, env: { CRUSADES_HPARAMS_PATH: hparamsFile }, cwd: REPO };
+    expect(await runStatus(["--hotkey", bob.address, "--network", node.url, "--json", "--plain"], io)).toBe(0);
+    const report = JSON.parse(out.join("")) as { registered: boolean; uid: number; pending: { block: number } | null; newestRevealBlock: number; earliestCommitBlock: number; block: number };
+    expect(report).toMatchObject({ registered: true, uid: 1 });
+    expect(report.newestRevealBlock).toBe(report.pending!.block);
+    expect(report.earliestCommitBlock).toBe(report.newestRevealBlock + hparamsWith({}).min_blocks_between_commits - 1);
+    expect(report.earliestCommitBlock).toBeGreaterThan(report.block);
+  });
+});
