@@ -62,7 +62,7 @@ export function renderMetrics(ctx: ApiContext): string {
     ...family("crusades_runs", "Evaluation runs of the current competition version by status.", (["success", "failed", "void"] as const).map((s) => [{ status: s }, runs[s]] as const)),
     ...family("crusades_commitments_ingested", "Ingested commitments of the current competition version by outcome.", outcomes.map((o) => [{ outcome: o }, seen.get(o) ?? 0] as const)),
     ...family("crusades_ingestion_cursor_block", "Block up to which every revealed commitment is recorded, per source.", ingestionCursors(ctx.store).map((c) => [{ source: c.source }, c.block] as const)),
-    ...family("crusades_ingestion_gaps", "Possible gaps in revealed histories that recovery from older states could not close.", [[{}, gapCount(ctx.store)]]),
+    ...family("crusades_ingestion_gaps", "Possible gaps in revealed histories still open (recovery from older states retries each cycle).", [[{}, gapCount(ctx.store)]]),
     ...family("crusades_leader_score", "The stored leader's score (MFU, percent).", leader.leaderId === null ? [] : [[{}, leader.leaderScore]]),
     ...family("crusades_queue_length", "Submissions queued for download and evaluation.", [[{}, subs.queued]]),
     ...family("crusades_last_weight_set_block", "Block of the last successful weight setting.", weights === null ? [] : [[{}, weights.block]]),

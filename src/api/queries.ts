@@ -290,7 +290,7 @@ export function ingestionCursors(store: Store): { readonly source: string; reado
   return store.db.prepare(`SELECT source, block FROM ingestion_cursor ORDER BY source`).all() as { source: string; block: number }[];
 }
 
-/** How many possible gaps ingestion recorded. */
+/** How many possible gaps in revealed histories are still open. */
 export function gapCount(store: Store): number {
-  return (store.db.prepare(`SELECT COUNT(*) AS n FROM gaps`).get() as { n: number }).n;
+  return (store.db.prepare(`SELECT COUNT(*) AS n FROM gaps WHERE resolved_block IS NULL`).get() as { n: number }).n;
 }

@@ -17,6 +17,7 @@ export {
   getSubmission,
   insertSubmission,
   latestSubmissionOfHotkey,
+  nearestSubmissionOfHotkey,
   listSubmissions,
   nextQueuedSubmission,
   nowIso,
@@ -29,7 +30,7 @@ export {
 export type { NewSubmission, SubmissionPatch, SubmissionRow, SubmissionStatus } from "./submissions.js";
 export { insertRun, runsOfSubmission } from "./runs.js";
 export { getCode, putCode } from "./code-blobs.js";
-export { claimUrl, findIngested, getCursor, getMeta, listGaps, listIngested, recordGap, recordIngested, setCursor, setMeta, urlClaim } from "./ingestion.js";
+export { claimUrl, findIngested, getCursor, getMeta, listGaps, listIngested, recordGap, recordIngested, resolveGap, setCursor, setMeta, urlClaim } from "./ingestion.js";
 export type { CommitmentSource, IngestedCommitment, IngestionGap, IngestionOutcome } from "./ingestion.js";
 export { applyLeaderUpdate, getLeaderState, leaderHistory } from "./leader.js";
 export type { LeaderHistoryRow } from "./leader.js";

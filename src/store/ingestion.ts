@@ -100,21 +100,44 @@ export function setCursor(store: Store, source: CommitmentSource, block: number,
 
 /** Records that a hotkey's kept entries may have pushed out unseen ones (§C.1 step 5). */
 export function recordGap(store: Store, gap: { readonly hotkey: string; readonly oldestKeptBlock: number; readonly cursorBlock: number; readonly detectedBlock: number }): void {
-  prepared(store, `INSERT INTO gaps (hotkey, oldest_kept_block, cursor_block, detected_block, created_at) VALUES (?, ?, ?, ?, ?)`).run(gap.hotkey, gap.oldestKeptBlock, gap.cursorBlock, gap.detectedBlock, nowIso());
+  // One open gap per hotkey: a new detection moves its frontier down and keeps the older target.
+  const open = openGapOf(store, gap.hotkey);
+  if (open === null) {
+    prepared(store, `INSERT INTO gaps (hotkey, oldest_kept_block, cursor_block, detected_block, created_at) VALUES (?, ?, ?, ?, ?)`).run(gap.hotkey, gap.oldestKeptBlock, gap.cursorBlock, gap.detectedBlock, nowIso());
+    return;
+  }
+  prepared(store, `UPDATE gaps SET oldest_kept_block = ?, cursor_block = ? WHERE id = ?`)
+    .run(Math.min(open.oldestKeptBlock, gap.oldestKeptBlock), Math.min(open.cursorBlock, gap.cursorBlock), open.id);
 }
 
-/** A possible gap in a hotkey's revealed history that recovery could not close (§C.1 step 5). */
+/** Closes a hotkey's open gap: its history now reaches the gap's cursor. */
+export function resolveGap(store: Store, hotkey: string, block: number): void {
+  prepared(store, `UPDATE gaps SET resolved_block = ? WHERE hotkey = ? AND resolved_block IS NULL`).run(block, hotkey);
+}
+
+/** A possible gap in a hotkey's revealed history (§C.1 step 5), open until recovery closes it. */
 export interface IngestionGap {
+  readonly id: number;
   readonly hotkey: string;
+  /** The oldest reveal known so far: recovery reads the states before it. */
   readonly oldestKeptBlock: number;
+  /** The block the history must reach back to (the cursor when the gap was found). */
   readonly cursorBlock: number;
   readonly detectedBlock: number;
+  /** When the history reached `cursorBlock`; `null` while open. */
+  readonly resolvedBlock: number | null;
   readonly createdAt: string;
 }
 
-/** Recorded gaps, newest first. */
-export function listGaps(store: Store, options: { readonly limit?: number } = {}): IngestionGap[] {
-  return prepared(store, `SELECT hotkey, oldest_kept_block AS oldestKeptBlock, cursor_block AS cursorBlock, detected_block AS detectedBlock, created_at AS createdAt FROM gaps ORDER BY id DESC LIMIT ?`)
+const GAP_COLUMNS = `id, hotkey, oldest_kept_block AS oldestKeptBlock, cursor_block AS cursorBlock, detected_block AS detectedBlock, resolved_block AS resolvedBlock, created_at AS createdAt`;
+
+function openGapOf(store: Store, hotkey: string): IngestionGap | null {
+  return (prepared(store, `SELECT ${GAP_COLUMNS} FROM gaps WHERE hotkey = ? AND resolved_block IS NULL`).get(hotkey) as IngestionGap | undefined) ?? null;
+}
+
+/** Recorded gaps, newest first; `open` only those not yet closed. */
+export function listGaps(store: Store, options: { readonly limit?: number; readonly open?: boolean } = {}): IngestionGap[] {
+  return prepared(store, `SELECT ${GAP_COLUMNS} FROM gaps ${options.open ? "WHERE resolved_block IS NULL" : ""} ORDER BY id DESC LIMIT ?`)
     .all(options.limit ?? 100) as IngestionGap[];
 }
 

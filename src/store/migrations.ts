@@ -184,4 +184,14 @@ CREATE TABLE weight_sets (
 );
 `,
   },
+  {
+    version: 2,
+    name: "gaps stay open until recovered",
+    // A gap is retried every cycle until the history reaches its cursor (§C.1 step 5): the frontier
+    // (oldest_kept_block) moves down as older states are read; resolved_block marks it closed.
+    sql: `
+ALTER TABLE gaps ADD COLUMN resolved_block INTEGER;
+CREATE INDEX gaps_open ON gaps (hotkey) WHERE resolved_block IS NULL;
+`,
+  },
 ];

@@ -122,6 +122,17 @@ export function latestSubmissionOfHotkey(store: Store, hotkey: string, specVersi
   );
 }
 
+/**
+ * The hotkey's submission whose reveal block is nearest to `revealBlock` (earlier or later), or
+ * `null`: the rate limit's reference (§C.5), also for an older entry recovered after newer ones.
+ */
+export function nearestSubmissionOfHotkey(store: Store, hotkey: string, specVersion: number, revealBlock: number): SubmissionRow | null {
+  return fromRaw(
+    prepared(store, `SELECT ${COLUMNS} FROM submissions WHERE miner_hotkey = ? AND spec_version = ? ORDER BY ABS(reveal_block - ?), reveal_block DESC LIMIT 1`)
+      .get(hotkey, specVersion, revealBlock) as RawRow | undefined,
+  );
+}
+
 // A submission whose code never arrived (or was not what was committed) claims no content.
 const CLAIMS_CONTENT = `status != 'duplicate' AND NOT (status = 'failed' AND error_code IN ('download_failed', 'hash_mismatch'))`;
 

@@ -11,9 +11,11 @@ import {
   findIngested,
   getCursor,
   insertSubmission,
-  latestSubmissionOfHotkey,
+  nearestSubmissionOfHotkey,
+  listGaps,
   recordGap,
   recordIngested,
+  resolveGap,
   recordVerifiedPayment,
   setCursor,
   submissionExists,
@@ -41,7 +43,7 @@ export interface IngestionBatch {
   readonly entries: readonly ChainEntry[];
   /** Per hotkey: how many entries the chain keeps at most (10 for reveals), for gap detection. */
   readonly maxKeptPerHotkey?: number;
-  /** Hotkeys whose history the batch holds back to the cursor (recovered from older states): no gap. */
+  /** Hotkeys whose history the batch holds back to their gap's cursor (recovered from older states): their gaps close. */
   readonly completeHotkeys?: ReadonlySet<string>;
 }
 
@@ -66,6 +68,7 @@ export interface IngestionSummary {
   readonly skipped: number;
   readonly outcomes: Readonly<Partial<Record<IngestionOutcome, number>>>;
   readonly submissionIds: readonly string[];
+  /** Gaps still open after the batch (§C.1 step 5). */
   readonly gaps: number;
 }
 
@@ -118,7 +121,7 @@ export function ingestBatch(store: Store, batch: IngestionBatch, rules: Ingestio
         specVersion: rules.specVersion, ingestedBlock: batch.block,
       });
     }
-    const gaps = detectGaps(store, batch, cursor?.block ?? rules.versionStartBlock);
+    const gaps = updateGaps(store, batch, cursor?.block ?? rules.versionStartBlock);
     setCursor(store, batch.source, batch.block, batch.blockHash);
     return { source: batch.source, block: batch.block, seen: batch.entries.length, skipped, outcomes, submissionIds, gaps };
   });
@@ -150,10 +153,13 @@ function judge(store: Store, e: ChainEntry, batch: IngestionBatch, rules: Ingest
   claimUrl(store, rules.specVersion, c.url, e.revealBlock, e.hotkey);
   const sameCode = submissionWithCodeHash(store, c.codeHash, rules.specVersion);
   if (sameCode !== null) return { outcome: "duplicate_content", reason: `code hash ${c.codeHash} already submitted as ${sameCode.submissionId}`, uid };
-  const last = latestSubmissionOfHotkey(store, e.hotkey, rules.specVersion);
-  if (last !== null && e.revealBlock - last.revealBlock < rules.minBlocksBetweenCommits) {
-    const remaining = rules.minBlocksBetweenCommits - (e.revealBlock - last.revealBlock);
-    return { outcome: "rate_limited", reason: `${remaining} blocks short of the ${rules.minBlocksBetweenCommits}-block limit since ${last.submissionId}`, uid };
+  // Entries arrive in reveal order, so the nearest submission is the previous one; an older entry
+  // recovered from a gap is held to the same distance from the newer submissions already made.
+  const near = nearestSubmissionOfHotkey(store, e.hotkey, rules.specVersion, e.revealBlock);
+  const distance = near === null ? Infinity : Math.abs(e.revealBlock - near.revealBlock);
+  if (near !== null && distance < rules.minBlocksBetweenCommits) {
+    const remaining = rules.minBlocksBetweenCommits - distance;
+    return { outcome: "rate_limited", reason: `${remaining} blocks short of the ${rules.minBlocksBetweenCommits}-block limit ${near.revealBlock <= e.revealBlock ? "since" : "before"} ${near.submissionId}`, uid };
   }
   let payment: AcceptedPayment | null = null;
   if (rules.paymentRequired(uid)) {
@@ -196,15 +202,26 @@ export function possibleGaps(entries: readonly ChainEntry[], maxKeptPerHotkey: n
   return out;
 }
 
-/** Records the possible gaps that recovery did not close. */
-function detectGaps(store: Store, batch: IngestionBatch, cursorBlock: number): number {
+/**
+ * Keeps the gaps table in step with the batch: closes the gaps of hotkeys whose history is now
+ * complete, records new possible gaps, and moves the frontier of open ones down to the oldest
+ * entry read for them.
+ * @returns the number of gaps still open
+ */
+function updateGaps(store: Store, batch: IngestionBatch, cursorBlock: number): number {
   if (batch.maxKeptPerHotkey === undefined) return 0;
-  let gaps = 0;
+  const complete = batch.completeHotkeys ?? new Set<string>();
+  for (const hotkey of complete) resolveGap(store, hotkey, batch.block);
+  const detected = { detectedBlock: batch.block };
   for (const [hotkey, oldest] of possibleGaps(batch.entries, batch.maxKeptPerHotkey, cursorBlock)) {
-    if (!batch.completeHotkeys?.has(hotkey)) {
-      recordGap(store, { hotkey, oldestKeptBlock: oldest, cursorBlock, detectedBlock: batch.block });
-      gaps++;
-    }
+    if (!complete.has(hotkey)) recordGap(store, { hotkey, oldestKeptBlock: oldest, cursorBlock, ...detected });
   }
-  return gaps;
+  const oldestRead = new Map<string, number>();
+  for (const e of batch.entries) oldestRead.set(e.hotkey, Math.min(oldestRead.get(e.hotkey) ?? Infinity, e.revealBlock));
+  const open = listGaps(store, { open: true, limit: 1_000_000 });
+  for (const g of open) {
+    const reached = oldestRead.get(g.hotkey);
+    if (reached !== undefined && reached < g.oldestKeptBlock) recordGap(store, { hotkey: g.hotkey, oldestKeptBlock: reached, cursorBlock: g.cursorBlock, ...detected });
+  }
+  return open.length;
 }

@@ -8,7 +8,7 @@
 import { errAsync, okAsync, ResultAsync } from "neverthrow";
 import type { CommitmentError, Metagraph, SubtensorClient } from "../chain/index.js";
 import type { Hparams } from "../config/index.js";
-import { classifySqliteError, getCursor, recordedPaymentUser, type CommitmentSource, type Store, type StoreIoError } from "../store/index.js";
+import { classifySqliteError, getCursor, listGaps, recordedPaymentUser, type CommitmentSource, type Store, type StoreIoError } from "../store/index.js";
 import { parseCommitment } from "../submission/index.js";
 import { plainEntries, revealedEntries, type ChainEntry } from "./chain-entries.js";
 import { entryKey, ingestBatch, needsProcessing, possibleGaps, type IngestionSummary, type PaymentCheck } from "./ingest-batch.js";
@@ -79,10 +79,11 @@ async function checkPayments(p: IngestOnceParameters, entries: readonly ChainEnt
 }
 
 /**
- * Gap recovery (§C.1 step 5): for each hotkey whose full list starts after the cursor, reads its
- * list just before its oldest kept entry, again and again, until the history reaches the cursor
- * or a list is no longer full (nothing older was pushed out). A failed read (a pruned state) stops
- * that hotkey's walk; its gap is then recorded by the batch.
+ * Gap recovery (§C.1 step 5). A gap is a hotkey whose full list starts after the cursor (found
+ * now) or one recorded earlier and still open. For each, the hotkey's list is read just before its
+ * oldest known entry, again and again, until the history reaches the gap's cursor or a list is no
+ * longer full (nothing older was pushed out). A failed read (a timeout, a pruned state) stops the
+ * walk for this cycle: the gap stays open and the next cycle tries again from where it got to.
  * @returns the older entries found, and the hotkeys whose history is now complete
  */
 async function recoverGaps(p: IngestOnceParameters, entries: readonly ChainEntry[]): Promise<{ older: ChainEntry[]; complete: Set<string> }> {
@@ -90,21 +91,27 @@ async function recoverGaps(p: IngestOnceParameters, entries: readonly ChainEntry
   const complete = new Set<string>();
   const covered = getCursor(p.store, "revealed")?.block ?? p.versionStartBlock;
   const archive = p.archive ?? p.client;
-  for (const [hotkey, oldestKept] of possibleGaps(entries, MAX_REVEALED_PER_HOTKEY, covered)) {
-    let oldest = oldestKept;
-    for (let reads = 0; reads < MAX_GAP_RECOVERY_READS; reads++) {
+  const walks = new Map<string, { from: number; to: number }>();
+  for (const g of listGaps(p.store, { open: true, limit: 10_000 })) walks.set(g.hotkey, { from: g.oldestKeptBlock, to: g.cursorBlock });
+  for (const [hotkey, oldest] of possibleGaps(entries, MAX_REVEALED_PER_HOTKEY, covered)) {
+    // A new gap above an open one: walk from the newest frontier down to the oldest target.
+    walks.set(hotkey, { from: oldest, to: Math.min(covered, walks.get(hotkey)?.to ?? covered) });
+  }
+  for (const [hotkey, walk] of walks) {
+    let oldest = walk.from;
+    for (let reads = 0; reads < MAX_GAP_RECOVERY_READS && oldest > walk.to; reads++) {
       const hash = await archive.blockHashAt(oldest - 1);
       if (hash.isErr() || hash.value === null) break;
       const list = await archive.readRevealedCommitmentsOf(p.hparams.netuid, hotkey, { blockHash: hash.value });
       if (list.isErr()) break;
       older.push(...revealedEntries(new Map([[hotkey, list.value]])));
       if (list.value.length < MAX_REVEALED_PER_HOTKEY) {
-        complete.add(hotkey);
+        oldest = -Infinity; // the whole history is read
         break;
       }
       oldest = Math.min(...list.value.map((c) => c.revealBlock));
-      if (oldest <= covered) break; // the batch's own gap check now finds the history covered
     }
+    if (oldest <= walk.to) complete.add(hotkey);
   }
   return { older, complete };
 }

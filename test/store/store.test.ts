@@ -17,6 +17,8 @@ import {
   insertSubmission,
   latestSubmissionOfHotkey,
   leaderHistory,
+  MIGRATIONS,
+  nearestSubmissionOfHotkey,
   nextQueuedSubmission,
   openStore,
   putCode,
@@ -30,6 +32,7 @@ import {
 
 let dir: string;
 let store: Store;
+const LATEST = MIGRATIONS.at(-1)!.version;
 const THRESHOLD = { base_threshold: 0.01, decay_percent: 0.05, decay_interval_blocks: 100 };
 
 function submission(id: string, revealBlock: number, extra: Partial<Parameters<typeof insertSubmission>[1]> = {}) {
@@ -47,7 +50,7 @@ afterEach(() => {
 
 describe("openStore", () => {
   test("behavior: creates the folder, applies the migrations, runs in WAL mode", () => {
-    expect(store.schemaVersion).toBe(1);
+    expect(store.schemaVersion).toBe(LATEST);
     expect(store.db.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(store.db.pragma("foreign_keys", { simple: true })).toBe(1);
     const tables = (store.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
@@ -64,15 +67,16 @@ describe("openStore", () => {
   test("behavior: a later migration is applied on open", () => {
     store.close();
     const file = path.join(dir, "sub", "crusades.db");
-    store = openStore(file, { migrations: [{ version: 1, name: "x", sql: "" }, { version: 2, name: "add", sql: "CREATE TABLE extra (x INTEGER)" }] })._unsafeUnwrap();
-    expect(store.schemaVersion).toBe(2);
+    store = openStore(file, { migrations: [...MIGRATIONS, { version: LATEST + 1, name: "add", sql: "CREATE TABLE extra (x INTEGER)" }] })._unsafeUnwrap();
+    expect(store.schemaVersion).toBe(LATEST + 1);
+    expect(store.db.prepare(`SELECT name FROM sqlite_master WHERE name = 'extra'`).get()).toEqual({ name: "extra" });
   });
 
   test("error: a schema newer than this version is refused, and the file is untouched", () => {
     store.db.pragma("user_version = 99");
     store.close();
     const e = openStore(path.join(dir, "sub", "crusades.db"))._unsafeUnwrapErr();
-    expect(e).toMatchObject({ type: "StoreSchemaTooNew", schemaVersion: 99, supported: 1 });
+    expect(e).toMatchObject({ type: "StoreSchemaTooNew", schemaVersion: 99, supported: LATEST });
     expect(e.message).toMatch(/upgrade crusades/);
   });
 
@@ -87,10 +91,10 @@ describe("openStore", () => {
   test("behavior: a failing migration leaves the store at the previous version", () => {
     store.close();
     const file = path.join(dir, "sub", "crusades.db");
-    const bad = openStore(file, { migrations: [{ version: 1, name: "x", sql: "" }, { version: 2, name: "bad", sql: "CREATE TABLE t2 (x); SELECT * FROM nowhere" }] });
+    const bad = openStore(file, { migrations: [...MIGRATIONS, { version: LATEST + 1, name: "bad", sql: "CREATE TABLE t2 (x); SELECT * FROM nowhere" }] });
     expect(bad.isErr()).toBe(true);
     store = openStore(file)._unsafeUnwrap();
-    expect(store.schemaVersion).toBe(1);
+    expect(store.schemaVersion).toBe(LATEST);
     expect(store.db.prepare(`SELECT name FROM sqlite_master WHERE name = 't2'`).get()).toBeUndefined();
   });
 });
@@ -130,6 +134,12 @@ describe("submissions", () => {
     submission("b", 500);
     submission("c", 300, { minerHotkey: "hk2" });
     expect(latestSubmissionOfHotkey(store, "hk1", 19)?.submissionId).toBe("b");
+    // The rate limit's reference: the nearest reveal on either side.
+    const a = getSubmission(store, "a")!.revealBlock;
+    const b = getSubmission(store, "b")!.revealBlock;
+    expect(nearestSubmissionOfHotkey(store, "hk1", 19, b + 1000)?.submissionId).toBe("b");
+    expect(nearestSubmissionOfHotkey(store, "hk1", 19, a - 1000)?.submissionId).toBe("a");
+    expect(nearestSubmissionOfHotkey(store, "nobody", 19, a)).toBeNull();
   });
 
   test("behavior: content dedup ignores submissions whose code never arrived", () => {

@@ -126,6 +126,16 @@ describe("ingestBatch", () => {
     expect(s.outcomes).toEqual({ payment_failed: 1 });
   });
 
+  test("behavior: an older entry recovered after a newer submission is held to the same distance", () => {
+    ingestBatch(store, batch(2000, [entry(H1, 1900, `${hash("a")}:https://e.com/new.py`)]), rules());
+    const near = entry(H1, 1700, `${hash("b")}:https://e.com/near.py`);
+    const far = entry(H1, 1400, `${hash("c")}:https://e.com/far.py`);
+    const s = ingestBatch(store, batch(2005, [near, far]), rules());
+    expect(s.outcomes).toEqual({ rate_limited: 1, accepted: 1 });
+    expect(listIngested(store).find((c) => c.revealBlock === 1700)).toMatchObject({ outcome: "rate_limited", reason: expect.stringMatching(/160 blocks short .* before v19_commit_1900_1/) });
+    expect(getSubmission(store, "v19_commit_1400_1")).toMatchObject({ status: "queued" });
+  });
+
   test("behavior: a full list newer than the cursor is recorded as a gap", () => {
     ingestBatch(store, batch(1000, []), rules());
     const entries = Array.from({ length: 10 }, (_, i) => entry(H1, 1100 + i, `${hash("a")}:https://e.com/${i}.py`, i));

@@ -98,15 +98,35 @@ describe("ingestOnce: gap recovery", () => {
     expect(listIngested(store, { hotkey: H1, limit: 100 }).filter((c) => c.revealBlock > 1100)).toHaveLength(15);
   });
 
-  test("error: a pruned state leaves a recorded gap, and what could be read is still ingested", async () => {
+  test("error: an unreadable state leaves the gap open; the next cycle reads on from where it got to and closes it", async () => {
     setCursor(store, "revealed", 1000, null);
     const h = new Map([history(H1, Array.from({ length: 25 }, (_, i) => 1010 + i * 10))]);
-    const { client, reads } = chain(h, { prunedBelow: 1100 });
-    const s = (await ingestOnce({ store, client, hparams, source: "revealed", metagraph, versionStartBlock: 0 }))._unsafeUnwrap();
-    expect(reads).toEqual([1159, 1059]);
+    const first = chain(h, { prunedBelow: 1100 });
+    const s = (await ingestOnce({ store, client: first.client, hparams, source: "revealed", metagraph, versionStartBlock: 0 }))._unsafeUnwrap();
+    expect(first.reads).toEqual([1159, 1059]);
     expect(s.outcomes).toEqual({ accepted: 20 });
     expect(s.gaps).toBe(1);
-    expect(listGaps(store)).toMatchObject([{ hotkey: H1, oldestKeptBlock: 1060, cursorBlock: 1000, detectedBlock: HEAD }]);
+    expect(listGaps(store)).toMatchObject([{ hotkey: H1, oldestKeptBlock: 1060, cursorBlock: 1000, detectedBlock: HEAD, resolvedBlock: null }]);
+
+    // The cursor moved on, but the gap is still open: the archive is back, the walk resumes below 1060.
+    const second = chain(h);
+    const t = (await ingestOnce({ store, client: second.client, hparams, source: "revealed", metagraph: { ...metagraph, blockNumber: HEAD + 5 } as Metagraph, archive: second.client, versionStartBlock: 0 }))._unsafeUnwrap();
+    expect(second.reads).toEqual([1059]);
+    expect(t.outcomes).toEqual({ accepted: 5 });
+    expect(t.gaps).toBe(0);
+    expect(listGaps(store)).toMatchObject([{ hotkey: H1, resolvedBlock: HEAD + 5 }]);
+    expect(listIngested(store, { hotkey: H1 })).toHaveLength(25);
+  });
+
+  test("behavior: reads go to the archive node when one is given", async () => {
+    setCursor(store, "revealed", 1000, null);
+    const h = new Map([history(H1, Array.from({ length: 15 }, (_, i) => 1010 + i * 10))]);
+    const head = chain(h, { prunedBelow: HEAD });
+    const archive = chain(h);
+    const s = (await ingestOnce({ store, client: head.client, archive: archive.client, hparams, source: "revealed", metagraph, versionStartBlock: 0 }))._unsafeUnwrap();
+    expect(head.reads).toEqual([]);
+    expect(archive.reads).toEqual([1059]);
+    expect(s).toMatchObject({ outcomes: { accepted: 15 }, gaps: 0 });
   });
 
   test("behavior: a full list that starts at or before the cursor reads nothing older", async () => {
