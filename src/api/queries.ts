@@ -68,7 +68,7 @@ export function oldestInProgress(store: Store, version: number): { readonly subm
 export function runsSince(store: Store, version: number, sinceIso: string): number {
   return count(
     store,
-    `SELECT COUNT(*) AS n FROM runs r JOIN submissions s ON s.submission_id = r.submission_id WHERE s.spec_version = ? AND r.status != 'void' AND r.created_at > ?`,
+    `SELECT COUNT(*) AS n FROM runs r JOIN submissions s ON s.submission_id = r.submission_id WHERE s.spec_version = ? AND r.status != 'void' AND r.superseded = 0 AND r.created_at > ?`,
     version,
     sinceIso,
   );
@@ -139,7 +139,7 @@ export interface LeaderboardRow {
 }
 
 const LEADERBOARD_COLUMNS = `s.submission_id AS submissionId, s.miner_hotkey AS minerHotkey, s.miner_uid AS minerUid, s.final_score AS finalScore,
-  (SELECT COUNT(*) FROM runs r WHERE r.submission_id = s.submission_id AND r.status != 'void') AS numEvaluations, s.created_at AS createdAt`;
+  (SELECT COUNT(*) FROM runs r WHERE r.submission_id = s.submission_id AND r.status != 'void' AND r.superseded = 0) AS numEvaluations, s.created_at AS createdAt`;
 
 /** The finished submission `id` of `version` as a leaderboard row, or `null`. */
 export function leaderboardRow(store: Store, version: number, id: string): LeaderboardRow | null {
@@ -188,6 +188,8 @@ export interface RunRow {
   readonly totalTokens: number;
   readonly wallTimeSeconds: number | null;
   readonly result: string;
+  /** 1 when made under another setup than the submission's later runs (never counted). */
+  readonly superseded: number;
   readonly createdAt: string;
 }
 
@@ -196,7 +198,7 @@ export function runRows(store: Store, submissionId: string): RunRow[] {
   return store.db
     .prepare(
       `SELECT run_id AS runId, submission_id AS submissionId, run_no AS runNo, evaluator_hotkey AS evaluatorHotkey, status, error_code AS errorCode, error,
-         mfu, tokens_per_second AS tokensPerSecond, total_tokens AS totalTokens, wall_time_seconds AS wallTimeSeconds, result, created_at AS createdAt
+         mfu, tokens_per_second AS tokensPerSecond, total_tokens AS totalTokens, wall_time_seconds AS wallTimeSeconds, result, superseded, created_at AS createdAt
        FROM runs WHERE submission_id = ? ORDER BY rowid`,
     )
     .all(submissionId) as RunRow[];
@@ -273,7 +275,7 @@ export function leaderHistoryRows(store: Store, version: number, limit: number):
 /** Runs of `version`'s submissions per run status. */
 export function runCounts(store: Store, version: number): Record<"success" | "failed" | "void", number> {
   const rows = store.db
-    .prepare(`SELECT r.status, COUNT(*) AS n FROM runs r JOIN submissions s ON s.submission_id = r.submission_id WHERE s.spec_version = ? GROUP BY r.status`)
+    .prepare(`SELECT r.status, COUNT(*) AS n FROM runs r JOIN submissions s ON s.submission_id = r.submission_id WHERE s.spec_version = ? AND r.superseded = 0 GROUP BY r.status`)
     .all(version) as { status: "success" | "failed" | "void"; n: number }[];
   const counts = { success: 0, failed: 0, void: 0 };
   for (const r of rows) counts[r.status] = r.n;

@@ -78,6 +78,7 @@ function evaluationJson(r: RunRow) {
     created_at: r.createdAt,
     error_code: r.errorCode,
     status: r.status,
+    superseded: r.superseded === 1,
     run_no: r.runNo,
     seed: result.seed ?? null,
     mfu_comparable: result.mfuComparable ?? null,

@@ -57,8 +57,10 @@ export interface EvaluateSubmissionOptions {
   /** Run ids; @default `<unix>-<random>-r<n>` */
   readonly runIdPrefix?: string;
   /**
-   * Runs already made for this submission (stored before a restart), in order: they count as
-   * made, so only the remaining runs are made. A fatal one among them stops at once.
+   * Runs already made for this submission (stored before a restart), in order: those made with
+   * the same image, harness, rule set and hparams as now count as made, so only the remaining runs
+   * are made, and a fatal one among them stops at once. The others are superseded (§H.1: a
+   * submission's runs all share one setup) and listed in {@link EvaluationReport.supersededRunIds}.
    */
   readonly previousRuns?: readonly RunResult[];
 }
@@ -78,8 +80,10 @@ export interface EvaluationReport {
   readonly error: string | null;
   readonly scan: ScanSummary;
   readonly strategy: { readonly dpSize: number; readonly tpSize: number; readonly numGpus: number };
-  /** Every attempt, void ones included, in order. */
+  /** Every attempt that counts, void ones included, in order (resumed ones first). */
   readonly runs: readonly RunResult[];
+  /** Previous runs left out because they were made under another setup (image, harness, rules, hparams). */
+  readonly supersededRunIds: readonly string[];
   readonly score: SubmissionScore;
   readonly device: "cpu" | "cuda";
   readonly runner: "docker" | "local";
@@ -147,7 +151,7 @@ async function evaluate(o: EvaluateSubmissionOptions): Promise<Result<Evaluation
   const scoreOptions = { evaluationRuns: runsWanted, minSuccessRate: hparams.min_success_rate };
   if (s.code !== null) {
     // No container is started for a rejected scan (§A.3 step 3).
-    return ok({ ...base, passed: false, errorCode: s.code, error: s.message, runs: [], score: { status: "failed_fatal", errorCode: s.code, countedRuns: 0 }, durationMs: performance.now() - t0 });
+    return ok({ ...base, passed: false, errorCode: s.code, error: s.message, runs: [], supersededRunIds: (o.previousRuns ?? []).map((r) => r.runId), score: { status: "failed_fatal", errorCode: s.code, countedRuns: 0 }, durationMs: performance.now() - t0 });
   }
   const shape: RunShape = {
     steps: o.shape?.steps ?? hparams.eval_steps,
@@ -176,8 +180,17 @@ async function evaluate(o: EvaluateSubmissionOptions): Promise<Result<Evaluation
     runNo++;
     if (isFatalErrorCode(r.errorCode)) stopped = true;
   };
-  // Runs stored before a restart count as made: only the interrupted run is made again.
-  for (const r of o.previousRuns ?? []) record(r);
+  // Runs stored before a restart count as made, when made under the same setup: only the
+  // interrupted run is made again.
+  const setup = { imageId: runner.provenance.imageId, harnessHash: runner.provenance.harnessHash, scannerRulesHash: s.summary.rulesHash, hparamsHash: hpHash };
+  const previous = o.previousRuns ?? [];
+  const resumable = previous.filter((r) => sameSetup(r.provenance, setup));
+  const supersededRunIds = previous.filter((r) => !resumable.includes(r)).map((r) => r.runId);
+  for (const r of resumable) record(r);
+  // This attempt has its own void-retry budget: runs voided before (the validator's trouble, §E.9)
+  // do not use it up, or a re-queued submission would never make another run.
+  voids = 0;
+  stopped = results.some((r) => r.status !== "void" && isFatalErrorCode(r.errorCode));
   while (!stopped && counted < runsWanted) {
     const attempt = voids + 1;
     progress({ kind: "run", runNo, attempt, state: "start" });
@@ -208,7 +221,13 @@ async function evaluate(o: EvaluateSubmissionOptions): Promise<Result<Evaluation
     errorCode: passed ? null : score.status === "failed_fatal" ? score.errorCode : (firstBad?.errorCode ?? "infrastructure_error"),
     error: passed ? null : (firstBad?.error ?? `score: ${score.status}`),
     runs: results,
+    supersededRunIds,
     score,
     durationMs: performance.now() - t0,
   });
+}
+
+/** Whether a run was made under `setup` (§H.1, §L.6: comparable only with the same four identities). */
+function sameSetup(p: RunResult["provenance"], setup: Pick<RunResult["provenance"], "imageId" | "harnessHash" | "scannerRulesHash" | "hparamsHash">): boolean {
+  return p.imageId === setup.imageId && p.harnessHash === setup.harnessHash && p.scannerRulesHash === setup.scannerRulesHash && p.hparamsHash === setup.hparamsHash;
 }

@@ -28,7 +28,7 @@ export {
   updateSubmission,
 } from "./submissions.js";
 export type { NewSubmission, SubmissionPatch, SubmissionRow, SubmissionStatus } from "./submissions.js";
-export { insertRun, runsOfSubmission } from "./runs.js";
+export { insertRun, runsOfSubmission, supersedeRuns } from "./runs.js";
 export { getCode, putCode } from "./code-blobs.js";
 export { claimUrl, findIngested, getCursor, getMeta, listGaps, listIngested, recordGap, recordIngested, resolveGap, setCursor, setMeta, urlClaim } from "./ingestion.js";
 export type { CommitmentSource, IngestedCommitment, IngestionGap, IngestionOutcome } from "./ingestion.js";

@@ -194,4 +194,16 @@ ALTER TABLE gaps ADD COLUMN resolved_block INTEGER;
 CREATE INDEX gaps_open ON gaps (hotkey) WHERE resolved_block IS NULL;
 `,
   },
+  {
+    version: 3,
+    name: "machinery failures per submission, superseded runs",
+    // Failures of the validator's own machinery (engine, files) while evaluating a submission: each
+    // one defers it with backoff; after a few it fails for an operator to look at.
+    sql: `
+ALTER TABLE submissions ADD COLUMN machinery_failures INTEGER NOT NULL DEFAULT 0;
+-- Runs made under another setup (image, harness, rules, hparams) than the submission's later runs:
+-- kept for the record, never counted (§H.1).
+ALTER TABLE runs ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];

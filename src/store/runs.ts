@@ -22,8 +22,16 @@ function finiteOr0(x: number): number {
   return Number.isFinite(x) ? x : 0;
 }
 
-/** The submission's runs in the order they were made. */
-export function runsOfSubmission(store: Store, submissionId: string): RunResult[] {
-  const rows = prepared(store, `SELECT result FROM runs WHERE submission_id = ? ORDER BY rowid`).all(submissionId) as { result: string }[];
+/** The submission's runs in the order they were made; superseded ones only with `includeSuperseded`. */
+export function runsOfSubmission(store: Store, submissionId: string, options: { readonly includeSuperseded?: boolean } = {}): RunResult[] {
+  const rows = prepared(store, `SELECT result FROM runs WHERE submission_id = ? ${options.includeSuperseded ? "" : "AND superseded = 0"} ORDER BY rowid`).all(submissionId) as { result: string }[];
   return rows.map((r) => JSON.parse(r.result) as RunResult);
+}
+
+/** Marks runs as made under another setup than the submission's later runs: kept, never counted. */
+export function supersedeRuns(store: Store, submissionId: string, runIds: readonly string[]): void {
+  const mark = prepared(store, `UPDATE runs SET superseded = 1 WHERE submission_id = ? AND run_id = ?`);
+  store.transaction(() => {
+    for (const id of runIds) mark.run(submissionId, id);
+  });
 }

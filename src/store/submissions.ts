@@ -40,6 +40,8 @@ export interface SubmissionRow {
   readonly strategy: { readonly dpSize: number; readonly tpSize: number; readonly numGpus: number } | null;
   readonly paymentVerified: boolean;
   readonly downloadAttempts: number;
+  /** Failures of the validator's machinery while evaluating it (each one defers it). */
+  readonly machineryFailures: number;
   readonly nextAttemptAt: string | null;
   readonly firstAttemptBlock: number | null;
   readonly finishedBlock: number | null;
@@ -62,7 +64,7 @@ export interface NewSubmission {
 const COLUMNS = `submission_id AS submissionId, miner_hotkey AS minerHotkey, miner_uid AS minerUid, code_hash AS codeHash,
   bucket_path AS bucketPath, spec_version AS specVersion, status, error_code AS errorCode, error_message AS errorMessage,
   final_score AS finalScore, reveal_block AS revealBlock, code_sha256 AS codeSha256, scan_violations AS scanViolations,
-  scanner_rules_hash AS scannerRulesHash, strategy, payment_verified AS paymentVerified, download_attempts AS downloadAttempts,
+  scanner_rules_hash AS scannerRulesHash, strategy, payment_verified AS paymentVerified, download_attempts AS downloadAttempts, machinery_failures AS machineryFailures,
   next_attempt_at AS nextAttemptAt, first_attempt_block AS firstAttemptBlock, finished_block AS finishedBlock,
   created_at AS createdAt, updated_at AS updatedAt`;
 
@@ -167,6 +169,7 @@ export interface SubmissionPatch {
   readonly scannerRulesHash?: string | null;
   readonly strategy?: SubmissionRow["strategy"];
   readonly downloadAttempts?: number;
+  readonly machineryFailures?: number;
   readonly nextAttemptAt?: string | null;
   readonly firstAttemptBlock?: number | null;
   readonly finishedBlock?: number | null;
@@ -182,6 +185,7 @@ const PATCH_COLUMNS: Readonly<Record<keyof SubmissionPatch, string>> = {
   scannerRulesHash: "scanner_rules_hash",
   strategy: "strategy",
   downloadAttempts: "download_attempts",
+  machineryFailures: "machinery_failures",
   nextAttemptAt: "next_attempt_at",
   firstAttemptBlock: "first_attempt_block",
   finishedBlock: "finished_block",

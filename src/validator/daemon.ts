@@ -147,12 +147,7 @@ export async function runValidator(o: RunValidatorOptions): Promise<void> {
           store, hparams, runner: o.runner, workDir: o.workDir, numGpus: o.numGpus, currentBlock, evaluatorHotkey: o.hotkey.address, log, signal,
           ...(o.download ? { download: o.download } : {}),
         });
-        if (outcome.isErr()) {
-          if (signal.aborted) return;
-          log.error("evaluation failed (machinery); the submission is re-queued", { error: outcome.error.message });
-          requeueInterrupted(store);
-          return;
-        }
+        if (outcome.isErr()) return; // logged and deferred by evaluateNext (or aborted: re-queued at the next start)
         if (outcome.value === null) return;
         log.info("submission done", { ...outcome.value });
         o.onEvaluated?.(outcome.value);

@@ -6,7 +6,7 @@
  */
 import { err, ok, type Result } from "neverthrow";
 import type { Hparams } from "../config/index.js";
-import { evaluateSubmission, hparamsHash, type EvaluationError, type EvaluationReport, type EvaluationRunner, type RunResult } from "../evaluation/index.js";
+import { evaluateSubmission, type EvaluationError, type EvaluationReport, type EvaluationRunner } from "../evaluation/index.js";
 import { updateLeader } from "../scoring/index.js";
 import {
   applyLeaderUpdate,
@@ -19,6 +19,7 @@ import {
   nextQueuedSubmission,
   putCode,
   runsOfSubmission,
+  supersedeRuns,
   updateSubmission,
   type Store,
   type StoreIoError,
@@ -48,6 +49,11 @@ export interface EvaluateNextParameters {
   /** Called with each status change (the daemon's metrics, the CLI's progress). */
   readonly onStatus?: (submissionId: string, status: SubmissionStatus) => void;
 }
+
+/** Rounds of void runs (each of `max_void_retries + 1` attempts) before a submission is abandoned. */
+export const MAX_VOID_ATTEMPTS = 3;
+/** Wait before a submission left undecided by void runs is tried again. */
+const VOID_RETRY_DELAY_MS = 600_000;
 
 /** What one call did. */
 export interface EvaluateNextOutcome {
@@ -95,16 +101,6 @@ async function obtainCode(p: EvaluateNextParameters, s: SubmissionRow): Promise<
   return null;
 }
 
-/** The stored runs that still count: all of them, unless the hparams or rule set changed since (§H.1: then re-run from scratch). */
-function runsToResume(p: EvaluateNextParameters, id: string): RunResult[] {
-  const stored = runsOfSubmission(p.store, id);
-  const hash = hparamsHash(p.hparams);
-  const rules = stored[0]?.provenance.scannerRulesHash;
-  const consistent = stored.every((r) => r.provenance.hparamsHash === hash && r.provenance.scannerRulesHash === rules);
-  if (!consistent) p.log.warn("stored runs were made under other hparams or rules; re-running from scratch", { submission: id, stored: stored.length });
-  return consistent ? stored : [];
-}
-
 /** The stored error code of a failed report (§C.10). */
 function failureCode(report: EvaluationReport): string {
   if (report.errorCode === "scan_rejected") return "scan_rejected";
@@ -119,9 +115,19 @@ function finalise(p: EvaluateNextParameters, s: SubmissionRow, report: Evaluatio
     scanViolations: report.scan.violations, scannerRulesHash: report.scan.rulesHash, strategy: report.strategy, finishedBlock: block,
   };
   if (report.score.status === "pending") {
-    // Only void runs were left (infrastructure trouble): not the miner's fault, try again later.
-    updateSubmission(p.store, id, { ...common, status: "queued", nextAttemptAt: new Date(Date.now() + 600_000).toISOString(), finishedBlock: null });
-    p.log.warn("evaluation undecided after void runs; re-queued", { submission: id });
+    // Only void runs were left (infrastructure trouble): not the miner's fault, try again later,
+    // a bounded number of times; then the submission fails for an operator to look at.
+    const voids = report.runs.filter((r) => r.status === "void").length;
+    const limit = (p.hparams.evaluation.max_void_retries + 1) * MAX_VOID_ATTEMPTS;
+    if (voids >= limit) {
+      const errorCode = "fatal:infrastructure_error";
+      const errorMessage = `the validator could not complete a run in ${voids} attempts (${MAX_VOID_ATTEMPTS} rounds of ${p.hparams.evaluation.max_void_retries + 1}); last: ${report.error ?? "unknown"}`;
+      updateSubmission(p.store, id, { ...common, status: "failed", errorCode, errorMessage });
+      p.log.error("evaluation abandoned after repeated void runs", { submission: id, voids });
+      return { submissionId: id, status: "failed", finalScore: null, errorCode };
+    }
+    updateSubmission(p.store, id, { ...common, status: "queued", nextAttemptAt: new Date(Date.now() + VOID_RETRY_DELAY_MS).toISOString(), finishedBlock: null });
+    p.log.warn("evaluation undecided after void runs; re-queued", { submission: id, voids, limit });
     return { submissionId: id, status: "queued", finalScore: null, errorCode: null };
   }
   if (report.score.status !== "finished") {
@@ -152,7 +158,8 @@ async function evaluateOne(p: EvaluateNextParameters, s: SubmissionRow): Promise
     return ok({ submissionId: s.submissionId, status: "duplicate", finalScore: null, errorCode: "duplicate_content" });
   }
   setStatus(p, s.submissionId, "scanning");
-  const previousRuns = runsToResume(p, s.submissionId);
+  // Stored runs made under the current setup count; evaluateSubmission sets the others aside (§H.1).
+  const previousRuns = runsOfSubmission(p.store, s.submissionId);
   const report = await evaluateSubmission({
     code, hparams: p.hparams, runner: p.runner, workDir: p.workDir, numGpus: p.numGpus, uid: s.minerUid, previousRuns,
     runIdPrefix: `${s.submissionId}-${Date.now().toString(36)}`,
@@ -167,24 +174,61 @@ async function evaluateOne(p: EvaluateNextParameters, s: SubmissionRow): Promise
     },
   });
   if (report.isErr()) return err(report.error);
+  if (report.value.supersededRunIds.length > 0) {
+    supersedeRuns(p.store, s.submissionId, report.value.supersededRunIds);
+    p.log.warn("stored runs were made under another image, harness, rule set or hparams; superseded", { submission: s.submissionId, runs: report.value.supersededRunIds });
+  }
   const block = await p.currentBlock();
   const outcome = finalise(p, s, report.value, block);
   p.onStatus?.(s.submissionId, outcome.status);
   return ok(outcome);
 }
 
+/** Machinery failures (engine, files) of one submission before it is failed for an operator. */
+export const MAX_MACHINERY_FAILURES = 5;
+/** Wait after the first machinery failure, doubled after each further one. */
+const MACHINERY_BACKOFF_MS = 60_000;
+
+/**
+ * After a failure of the validator's own machinery while evaluating `s`: defer it with backoff, so
+ * that one bad submission or a broken engine does not spin the queue; after a few, fail it.
+ */
+function deferAfterMachineryFailure(p: EvaluateNextParameters, s: SubmissionRow, message: string): void {
+  const failures = (getSubmission(p.store, s.submissionId)?.machineryFailures ?? s.machineryFailures) + 1;
+  if (failures >= MAX_MACHINERY_FAILURES) {
+    setStatus(p, s.submissionId, "failed", { machineryFailures: failures, errorCode: "fatal:infrastructure_error", errorMessage: `the validator failed ${failures} times while evaluating it; last: ${message}` });
+    p.log.error("evaluation abandoned after repeated machinery failures", { submission: s.submissionId, failures, error: message });
+    return;
+  }
+  const delayMs = MACHINERY_BACKOFF_MS * 2 ** (failures - 1);
+  setStatus(p, s.submissionId, "queued", { machineryFailures: failures, nextAttemptAt: new Date(Date.now() + delayMs).toISOString() });
+  p.log.error("evaluation failed (machinery); deferred", { submission: s.submissionId, failures, delayMs, error: message });
+}
+
 /**
  * Works on the next queued submission of the current competition version, if any.
- * @returns what happened to it, `Ok(null)` when the queue is empty, or a store / machinery error
- *   (the submission stays where it was and is re-queued at the next start)
+ * @returns what happened to it, `Ok(null)` when the queue is empty, or a store / machinery error.
+ *   After a machinery error the submission is deferred with backoff (and failed after
+ *   {@link MAX_MACHINERY_FAILURES}); after an abort it stays where it was and is re-queued at the next start.
  */
 export async function evaluateNext(p: EvaluateNextParameters): Promise<Result<EvaluateNextOutcome | null, EvaluateNextError>> {
+  let s: SubmissionRow | null = null;
   try {
-    const s = nextQueuedSubmission(p.store, p.hparams.competition_version);
+    s = nextQueuedSubmission(p.store, p.hparams.competition_version);
     if (s === null) return ok(null);
     p.log.info("evaluating", { submission: s.submissionId, uid: s.minerUid, url: s.bucketPath });
-    return await evaluateOne(p, s);
+    const outcome = await evaluateOne(p, s);
+    if (outcome.isErr() && !p.signal?.aborted) deferAfterMachineryFailure(p, s, outcome.error.message);
+    return outcome;
   } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    if (s !== null && !p.signal?.aborted) {
+      try {
+        deferAfterMachineryFailure(p, s, message);
+      } catch {
+        // The store itself failed: the submission is re-queued at the next start.
+      }
+    }
     if ((cause as { name?: string })?.name === "SqliteError") return err(classifySqliteError(cause, "update the submission"));
     throw cause;
   }

@@ -9,7 +9,7 @@ export { entryKey, ingestBatch, orderEntries } from "./ingest-batch.js";
 export type { IngestionBatch, IngestionRules, IngestionSummary, PaymentCheck } from "./ingest-batch.js";
 export { ingestOnce, MAX_GAP_RECOVERY_READS, MAX_REVEALED_PER_HOTKEY } from "./ingest.js";
 export type { IngestError, IngestOnceParameters } from "./ingest.js";
-export { evaluateNext } from "./evaluate-next.js";
+export { evaluateNext, MAX_MACHINERY_FAILURES, MAX_VOID_ATTEMPTS } from "./evaluate-next.js";
 export type { EvaluateNextError, EvaluateNextOutcome, EvaluateNextParameters } from "./evaluate-next.js";
 export { maybeSetWeights, winnerUid } from "./set-weights.js";
 export type { MaybeSetWeightsOutcome, MaybeSetWeightsParameters } from "./set-weights.js";

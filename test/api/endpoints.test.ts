@@ -244,7 +244,7 @@ describe("/api/submissions/{id}/evaluations", () => {
     expect(Object.keys(body[0]).sort()).toEqual(
       [
         "evaluation_id", "submission_id", "evaluator_hotkey", "mfu", "tokens_per_second", "total_tokens", "wall_time_seconds", "success", "error", "created_at",
-        "error_code", "status", "run_no", "seed", "mfu_comparable", "measured", "timing", "checks", "verification", "provenance",
+        "error_code", "status", "superseded", "run_no", "seed", "mfu_comparable", "measured", "timing", "checks", "verification", "provenance",
       ].sort(),
     );
     expect(body[0]).toMatchObject({
@@ -259,6 +259,7 @@ describe("/api/submissions/{id}/evaluations", () => {
       error: null,
       error_code: null,
       status: "success",
+      superseded: false,
       checks: [{ id: "supervisor_status" }, { id: "mfu_plausible", figure: 60 }],
       verification: { relativeError: 0.004, changedRatio: 0.9 },
       provenance: { hparamsHash: "4".repeat(64), scannerRulesHash: "3".repeat(64), codeSha256: "5".repeat(64) },

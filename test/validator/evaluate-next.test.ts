@@ -10,11 +10,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { errAsync, okAsync } from "neverthrow";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { parseHparams, type Hparams } from "../../src/config/index.js";
 import type { EvaluationRunner } from "../../src/evaluation/index.js";
-import { getCode, getMeta, getSubmission, insertSubmission, openStore, updateSubmission, type Store } from "../../src/store/index.js";
-import { createLogger, ensureVersionStart, evaluateNext, type EvaluateNextParameters } from "../../src/validator/index.js";
+import { getCode, getMeta, getSubmission, insertSubmission, openStore, runsOfSubmission, updateSubmission, type Store } from "../../src/store/index.js";
+import { createLogger, ensureVersionStart, evaluateNext, MAX_MACHINERY_FAILURES, MAX_VOID_ATTEMPTS, type EvaluateNextParameters } from "../../src/validator/index.js";
 
 const REPO = path.join(import.meta.dirname, "..", "..");
 const GOOD = readFileSync(path.join(REPO, "local_test", "single_gpu", "train.py"));
@@ -126,6 +127,90 @@ describe("evaluateNext", () => {
     const out = (await evaluateNext(params()))._unsafeUnwrap();
     expect(out).toMatchObject({ submissionId: "copy", status: "duplicate", errorCode: "duplicate_content" });
     expect(getSubmission(store, "copy")?.errorMessage).toBe("same code as first");
+  });
+});
+
+/** A runner whose reference step always ends past its deadline: every run is void. */
+function brokenRunner(): { runner: EvaluationRunner; references: () => number } {
+  let references = 0;
+  const runner = {
+    kind: "docker", device: "cpu", model: "tiny", supervisorUid: null, chownRunDirs: false, launch: "exec",
+    paths: () => undefined, provenance: { imageId: null, imageTag: null, harnessHash: null, sandboxProfile: "strict" },
+    runReference: () => {
+      references++;
+      return okAsync({ end: "deadline_exceeded" as const, exitCode: null, oomKilled: false, durationMs: 1, hostError: null });
+    },
+    runCandidate: () => {
+      throw new Error("no candidate may start after a void reference");
+    },
+  } as EvaluationRunner;
+  return { runner, references: () => references };
+}
+
+describe("evaluateNext: runs voided by the validator's own trouble", () => {
+  test("behavior: each re-queue makes new runs; after MAX_VOID_ATTEMPTS rounds the submission fails for an operator", async () => {
+    queue("unlucky", "good.py", GOOD);
+    const { runner, references } = brokenRunner();
+    const perRound = hparams.evaluation.max_void_retries + 1;
+    for (let round = 1; round < MAX_VOID_ATTEMPTS; round++) {
+      updateSubmission(store, "unlucky", { nextAttemptAt: null });
+      expect((await evaluateNext(params({ runner })))._unsafeUnwrap()).toMatchObject({ status: "queued" });
+      expect(references()).toBe(round * perRound); // a fresh retry budget every round
+      expect(runsOfSubmission(store, "unlucky").filter((r) => r.status === "void")).toHaveLength(round * perRound);
+    }
+    updateSubmission(store, "unlucky", { nextAttemptAt: null });
+    const out = (await evaluateNext(params({ runner })))._unsafeUnwrap();
+    expect(out).toMatchObject({ status: "failed", errorCode: "fatal:infrastructure_error" });
+    expect(references()).toBe(MAX_VOID_ATTEMPTS * perRound);
+    expect(getSubmission(store, "unlucky")?.errorMessage).toMatch(/could not complete a run in \d+ attempts/);
+  });
+});
+
+describe("evaluateNext: runs made under another setup", () => {
+  test("behavior: after an hparams change the stored runs are superseded (kept, never counted) and the runs start over", async () => {
+    queue("changed", "good.py", GOOD);
+    const { runner, references } = brokenRunner();
+    const perRound = hparams.evaluation.max_void_retries + 1;
+    await evaluateNext(params({ runner }));
+    expect(runsOfSubmission(store, "changed")).toHaveLength(perRound);
+    updateSubmission(store, "changed", { nextAttemptAt: null });
+    const changed = { ...hparams, min_success_rate: 0.6 };
+    expect((await evaluateNext(params({ runner, hparams: changed })))._unsafeUnwrap()).toMatchObject({ status: "queued" });
+    expect(references()).toBe(2 * perRound);
+    expect(runsOfSubmission(store, "changed")).toHaveLength(perRound); // only the new setup's runs count
+    expect(runsOfSubmission(store, "changed", { includeSuperseded: true })).toHaveLength(2 * perRound);
+    expect(lines.some((l) => l.includes("superseded"))).toBe(true);
+  });
+});
+
+describe("evaluateNext: failures of the validator's machinery", () => {
+  test("behavior: each failure defers the submission with backoff, never spinning; after MAX_MACHINERY_FAILURES it fails", async () => {
+    queue("stuck", "good.py", GOOD);
+    let starts = 0;
+    const runner = {
+      kind: "docker", device: "cpu", model: "tiny", supervisorUid: null, chownRunDirs: false, launch: "exec",
+      paths: () => undefined, provenance: { imageId: null, imageTag: null, harnessHash: null, sandboxProfile: "strict" },
+      runReference: () => {
+        starts++;
+        return errAsync({ type: "docker_unavailable" as const, message: "connect ENOENT /var/run/docker.sock", cause: null });
+      },
+      runCandidate: () => errAsync({ type: "docker_unavailable" as const, message: "unreachable", cause: null }),
+    } as EvaluationRunner;
+    let previousDelay = 0;
+    for (let failure = 1; failure < MAX_MACHINERY_FAILURES; failure++) {
+      expect((await evaluateNext(params({ runner }))).isErr()).toBe(true);
+      const s = getSubmission(store, "stuck")!;
+      expect(s).toMatchObject({ status: "queued", machineryFailures: failure });
+      const delay = Date.parse(s.nextAttemptAt!) - Date.now();
+      expect(delay).toBeGreaterThan(previousDelay); // exponential backoff
+      previousDelay = delay;
+      expect((await evaluateNext(params({ runner })))._unsafeUnwrap()).toBeNull(); // not due: nothing runs
+      updateSubmission(store, "stuck", { nextAttemptAt: null });
+    }
+    expect(starts).toBe(MAX_MACHINERY_FAILURES - 1);
+    expect((await evaluateNext(params({ runner }))).isErr()).toBe(true);
+    expect(getSubmission(store, "stuck")).toMatchObject({ status: "failed", errorCode: "fatal:infrastructure_error", errorMessage: expect.stringMatching(/failed 5 times .* ENOENT/) });
+    expect(lines.some((l) => l.includes("evaluation abandoned after repeated machinery failures"))).toBe(true);
   });
 });
 
