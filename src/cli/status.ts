@@ -11,13 +11,15 @@ import { type CliIo, EXIT, UsageError } from "./io.js";
 
 export const STATUS_HELP = `Usage: crusades status [options]
 
-Shows a hotkey's commitments (pending, plain and revealed), when validators will accept its next
-one, and its submissions as a validator's API reports them.
+Shows whether the subnet exists and the hotkey is registered, its commitments (pending, plain and
+revealed), when validators will accept its next one, and, from a validator's API, its submissions,
+the leader and the score to beat.
 
 Options:
   --hotkey SS58         the hotkey to show (default: the wallet's hotkey)
   --plain               the next commitment would be plain (seen at once, not after the reveal delay)
-  --api URL             a validator's API (e.g. http://validator:8080) for the submissions' status
+  --api URL             a validator's API (e.g. http://validator:8080): the submissions' status,
+                        the leader and the threshold
   --api-key KEY         its API key, if it needs one
   --json                one JSON object on stdout
 ${CHAIN_FLAGS_HELP}
@@ -37,6 +39,7 @@ export async function runStatus(argv: readonly string[], io: CliIo): Promise<num
     return EXIT.ok;
   }
   const hparams = loadEffectiveHparams(io);
+  if (values.api !== undefined && !/^https?:\/\/\S+$/i.test(values.api)) throw new UsageError(`--api must be an http:// or https:// URL, got '${values.api}'`);
   const hotkey = values.hotkey ?? (await hotkeyOf(values, io)).address;
   const client = await connect(values, io);
   try {
@@ -55,22 +58,28 @@ export async function runStatus(argv: readonly string[], io: CliIo): Promise<num
     const newest = window.value.newestRevealBlock;
     const earliestCommit = window.value.earliestCommitBlock;
     let submissions: unknown = null;
+    let leader: unknown = null;
     if (values.api) {
-      const res = await fetch(new URL(`/api/commitments?hotkey=${encodeURIComponent(hotkey)}`, values.api), { headers: values["api-key"] ? { "X-API-Key": values["api-key"] } : {} }).catch((e: Error) => e);
-      submissions = res instanceof Error ? { error: res.message } : res.ok ? await res.json() : { error: `HTTP ${res.status}` };
+      const get = async (path: string): Promise<unknown> => {
+        const res = await fetch(new URL(path, values.api), { headers: values["api-key"] ? { "X-API-Key": values["api-key"] } : {} }).catch((e: Error) => e);
+        return res instanceof Error ? { error: res.message } : res.ok ? await res.json() : { error: `HTTP ${res.status}` };
+      };
+      // The validator's ingestion outcomes for this hotkey, and the leader record with the threshold (§A.4).
+      [submissions, leader] = await Promise.all([get(`/api/commitments?hotkey=${encodeURIComponent(hotkey)}`), get("/api/stats/threshold")]);
     }
     const report = {
-      hotkey, netuid, block: head.value, registered: uid.isOk(), uid: uid.isOk() ? uid.value : null,
+      hotkey, netuid, block: head.value, subnetExists: !(uid.isErr() && uid.error.type === "SubnetNotFound"), registered: uid.isOk(), uid: uid.isOk() ? uid.value : null,
       pending: plain === null ? null : { block: plain.block, fields: plain.fields.map((f) => (f.kind === "timelock" ? { kind: "timelock", revealRound: f.revealRound.toString() } : { kind: f.kind })) },
-      revealed: reveals, revealedReadable: window.value.revealedReadable, newestRevealBlock: newest, earliestCommitBlock: earliestCommit, validator: submissions,
+      revealed: reveals, revealedReadable: window.value.revealedReadable, newestRevealBlock: newest, earliestCommitBlock: earliestCommit, validator: submissions, leader,
     };
     if (values.json) io.stdout(JSON.stringify(report) + "\n");
     else {
-      io.stdout(`hotkey ${hotkey} on subnet ${netuid} at block ${head.value}: ${report.registered ? `registered, uid ${report.uid}` : "NOT registered"}\n`);
+      io.stdout(`hotkey ${hotkey} on subnet ${netuid} at block ${head.value}: ${!report.subnetExists ? "the subnet does NOT exist" : report.registered ? `registered, uid ${report.uid}` : "NOT registered"}\n`);
       io.stdout(`pending commitment: ${plain === null ? "none" : `block ${plain.block}, ${plain.fields.map((f) => f.kind).join(", ")}`}\n`);
       io.stdout(`revealed: ${reveals.length === 0 ? (window.value.revealedReadable ? "none" : "not readable on this runtime") : reveals.map((r) => `block ${r.revealBlock}`).join(", ")}\n`);
       io.stdout(`next commitment: ${earliestCommit <= head.value ? "allowed now" : `wait until block ${earliestCommit}`} (validators need ${hparams.min_blocks_between_commits} blocks between reveals)\n`);
       if (submissions !== null) io.stdout(`validator says: ${JSON.stringify(submissions)}\n`);
+      if (leader !== null) io.stdout(`leader and threshold: ${JSON.stringify(leader)}\n`);
     }
     return EXIT.ok;
   } finally {

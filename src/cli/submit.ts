@@ -92,7 +92,7 @@ export async function runSubmit(argv: readonly string[], io: CliIo): Promise<num
 
   const prepared = await prepareSubmission({
     url: positionals[0]!, gpus, withPayment: hparams.payment.enabled, currentBlock: null,
-    fetch: { timeoutMs: hparams.code_fetch_timeout * 1000, maxRedirects: hparams.download.max_redirects, ...(allowPrivateHosts.length ? { allowPrivateHosts } : {}) },
+    fetch: { timeoutMs: hparams.code_fetch_timeout * 1000, maxRedirects: hparams.download.max_redirects, allowedHosts: hparams.download.allowed_hosts, ...(allowPrivateHosts.length ? { allowPrivateHosts } : {}) },
   });
   if (prepared.isErr()) {
     io.stderr(`crusades: ${describeError(prepared.error)}\n`);
@@ -103,6 +103,11 @@ export async function runSubmit(argv: readonly string[], io: CliIo): Promise<num
   say(`commitment size: ${128 - p.margin}/128 characters${p.thinMargin ? " (WARNING: fewer than 5 characters to spare)" : ""}`);
   if (!p.scan.ok) {
     for (const v of p.scan.violations) io.stderr(`  ${v.line}:${v.col} ${v.rule}: ${v.message}\n`);
+    // A BOM is refused even with --force (§B.5): every validator's CPython parse fails on it.
+    if (p.scan.violations.some((v) => v.rule === "input.bom")) {
+      io.stderr("crusades: the file starts with a UTF-8 byte-order mark, which no validator can parse; remove it (--force does not override this). Nothing was paid or sent.\n");
+      return EXIT.rejected;
+    }
     if (!values.force) {
       io.stderr(`crusades: the static scan rejects this code (${p.scan.violations.length} violation(s)); validators would reject it. Nothing was paid or sent.\n`);
       return EXIT.rejected;

@@ -138,10 +138,15 @@ export function nearestSubmissionOfHotkey(store: Store, hotkey: string, specVers
 // A submission whose code never arrived (or was not what was committed) claims no content.
 const CLAIMS_CONTENT = `status != 'duplicate' AND NOT (status = 'failed' AND error_code IN ('download_failed', 'hash_mismatch'))`;
 
-/** An earlier submission of `specVersion` committing the same 32-hex hash (ingestion's `duplicate_content`, §C.4). */
+/**
+ * An earlier submission of `specVersion` committing the same 32-hex hash whose code was downloaded
+ * and matched it (ingestion's `duplicate_content`, §C.4). One still waiting for its download claims
+ * nothing yet: if that download fails, the later entry must not have been thrown away; the
+ * evaluation-time check on the full SHA-256 catches the copy otherwise.
+ */
 export function submissionWithCodeHash(store: Store, codeHash: string, specVersion: number): SubmissionRow | null {
   return fromRaw(
-    prepared(store, `SELECT ${COLUMNS} FROM submissions WHERE spec_version = ? AND code_hash = ? AND ${CLAIMS_CONTENT} ORDER BY reveal_block, submission_id LIMIT 1`)
+    prepared(store, `SELECT ${COLUMNS} FROM submissions WHERE spec_version = ? AND code_hash = ? AND code_sha256 IS NOT NULL AND ${CLAIMS_CONTENT} ORDER BY reveal_block, submission_id LIMIT 1`)
       .get(specVersion, codeHash) as RawRow | undefined,
   );
 }

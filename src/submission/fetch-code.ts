@@ -28,6 +28,12 @@ export interface FetchCodeOptions {
    * @default [] (only global addresses, on ports 80 and 443)
    */
   readonly allowPrivateHosts?: readonly string[];
+  /**
+   * The operator's code-host allow-list (`download.allowed_hosts`, §C.6 step 10): when not empty,
+   * the URL and every redirect must be on one of these host names (exact, case-insensitive).
+   * @default [] (any public host)
+   */
+  readonly allowedHosts?: readonly string[];
   /** Total deadline of the attempt (DNS, connect, every redirect, the body), in ms. @default 30_000 */
   readonly timeoutMs?: number;
   /** @default 5 */
@@ -116,6 +122,8 @@ function beforeDeadline<T>(p: Promise<T>, signal: AbortSignal, ms: number): Prom
 
 interface Policy {
   readonly allowed: ReadonlySet<string>;
+  /** Code hosts the operator allows; empty: any. */
+  readonly codeHosts: ReadonlySet<string>;
   readonly lookup: (hostname: string) => Promise<readonly ResolvedAddress[]>;
   readonly signal: AbortSignal;
   readonly timeoutMs: number;
@@ -127,6 +135,7 @@ interface Policy {
  */
 async function checkedAddresses(u: URL, p: Policy): Promise<readonly ResolvedAddress[]> {
   const host = canonicalHost(bareHostname(u));
+  if (p.codeHosts.size > 0 && !p.codeHosts.has(host)) fail("url", `${host} is not on the validator's list of code hosts (${[...p.codeHosts].join(", ")})`);
   const hostTrusted = p.allowed.has(host);
   const port = checkPort(u);
   if (port.isErr() && !hostTrusted && p.allowed.size === 0) fail("url", port.error.message);
@@ -186,7 +195,7 @@ async function fetchOnce(committedUrl: string, o: FetchCodeOptions): Promise<Fet
   const maxRedirects = o.maxRedirects ?? 5;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
-  const p: Policy = { allowed: new Set((o.allowPrivateHosts ?? []).map(canonicalHost)), lookup: o.lookup ?? defaultLookup, signal: controller.signal, timeoutMs };
+  const p: Policy = { allowed: new Set((o.allowPrivateHosts ?? []).map(canonicalHost)), codeHosts: new Set((o.allowedHosts ?? []).map(canonicalHost)), lookup: o.lookup ?? defaultLookup, signal: controller.signal, timeoutMs };
   try {
     let url = first.value;
     for (let redirects = 0; ; redirects++) {

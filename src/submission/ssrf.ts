@@ -14,11 +14,13 @@ export const BLOCKED_IPV4_RANGES: readonly string[] = [
 ];
 
 /**
- * IPv6 ranges code is never fetched from (§C.6 step 3). `::ffff:0:0/96`, `64:ff9b::/96`,
- * `64:ff9b:1::/48` and `2002::/16` are not listed: they are judged by their embedded IPv4 address.
+ * IPv6 ranges code is never fetched from (§C.6 step 3, plus the deprecated IPv4-compatible
+ * `::/96` of RFC 4291, which some stacks still route to the embedded IPv4 address). `::ffff:0:0/96`,
+ * `::ffff:0:0:0/96` (SIIT, RFC 6052), `64:ff9b::/96`, `64:ff9b:1::/48` and `2002::/16` are not
+ * listed: they are judged by their embedded IPv4 address.
  */
 export const BLOCKED_IPV6_RANGES: readonly string[] = [
-  "::/128", "::1/128", "100::/64", "2001::/23", "2001:db8::/32", "fc00::/7", "fe80::/10", "ff00::/8",
+  "::/128", "::1/128", "::/96", "100::/64", "2001::/23", "2001:db8::/32", "fc00::/7", "fe80::/10", "ff00::/8",
 ];
 
 interface Cidr {
@@ -56,12 +58,13 @@ function v6Value(ip: string): bigint {
 }
 
 // Built on first use: nothing runs at import.
-let tables: { v4: readonly Cidr[]; v6: readonly Cidr[]; mapped: Cidr; nat64: Cidr; nat64Local: Cidr; sixToFour: Cidr } | undefined;
+let tables: { v4: readonly Cidr[]; v6: readonly Cidr[]; mapped: Cidr; translated: Cidr; nat64: Cidr; nat64Local: Cidr; sixToFour: Cidr } | undefined;
 function getTables(): NonNullable<typeof tables> {
   tables ??= {
     v4: BLOCKED_IPV4_RANGES.map((c) => parseCidr(c, v4Value)),
     v6: BLOCKED_IPV6_RANGES.map((c) => parseCidr(c, v6Value)),
     mapped: parseCidr("::ffff:0:0/96", v6Value),
+    translated: parseCidr("::ffff:0:0:0/96", v6Value),
     nat64: parseCidr("64:ff9b::/96", v6Value),
     nat64Local: parseCidr("64:ff9b:1::/48", v6Value),
     sixToFour: parseCidr("2002::/16", v6Value),
@@ -77,7 +80,7 @@ function globalV6(ip: string): boolean {
   const t = getTables();
   const v = v6Value(ip);
   const low32 = v & 0xffffffffn;
-  if (inCidr(v, t.mapped, 128) || inCidr(v, t.nat64, 128)) return globalV4Value(low32);
+  if (inCidr(v, t.mapped, 128) || inCidr(v, t.translated, 128) || inCidr(v, t.nat64, 128)) return globalV4Value(low32);
   // RFC 8215 local-use NAT64: the IPv4 address is the low 32 bits, as in the common /96 layout.
   if (inCidr(v, t.nat64Local, 128)) return globalV4Value(low32);
   // 6to4 (RFC 3056): 2002:AABB:CCDD::/48 carries AA.BB.CC.DD in bits 16-47.

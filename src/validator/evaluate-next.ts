@@ -79,7 +79,10 @@ async function obtainCode(p: EvaluateNextParameters, s: SubmissionRow): Promise<
   }
   setStatus(p, s.submissionId, "downloading");
   const block = await p.currentBlock();
-  const fetched = await fetchCode(s.bucketPath, { ...p.download, expectedHash: s.codeHash, timeoutMs: p.hparams.code_fetch_timeout * 1000, maxRedirects: p.hparams.download.max_redirects });
+  const fetched = await fetchCode(s.bucketPath, {
+    allowedHosts: p.hparams.download.allowed_hosts, ...p.download, expectedHash: s.codeHash,
+    timeoutMs: p.hparams.code_fetch_timeout * 1000, maxRedirects: p.hparams.download.max_redirects,
+  });
   if (fetched.isOk()) {
     const sha256 = putCode(p.store, fetched.value.bytes);
     updateSubmission(p.store, s.submissionId, { codeSha256: sha256 });

@@ -8,7 +8,7 @@
 import { errAsync, okAsync, ResultAsync } from "neverthrow";
 import type { CommitmentError, Metagraph, SubtensorClient } from "../chain/index.js";
 import type { Hparams } from "../config/index.js";
-import { classifySqliteError, getCursor, listGaps, recordedPaymentUser, type CommitmentSource, type Store, type StoreIoError } from "../store/index.js";
+import { classifySqliteError, getCursor, listGaps, nearestSubmissionOfHotkey, recordedPaymentUser, urlClaim, type CommitmentSource, type Store, type StoreIoError } from "../store/index.js";
 import { parseCommitment } from "../submission/index.js";
 import { plainEntries, revealedEntries, type ChainEntry } from "./chain-entries.js";
 import { entryKey, ingestBatch, needsProcessing, possibleGaps, type IngestionSummary, type PaymentCheck } from "./ingest-batch.js";
@@ -48,15 +48,31 @@ function paymentRequired(hparams: Hparams): (uid: number) => boolean {
   return (uid) => hparams.payment.enabled && uid !== hparams.burn_uid;
 }
 
+/**
+ * Whether the store already decides that the entry is refused before its payment is looked at
+ * (an earlier claim of its URL by another hotkey, or a submission of the same hotkey within the
+ * rate limit): the batch can only add claims and submissions, so the refusal stands, and the
+ * archive reads of a payment check are saved.
+ */
+function refusedBeforePayment(p: IngestOnceParameters, e: ChainEntry, url: string): boolean {
+  const version = p.hparams.competition_version;
+  const claim = urlClaim(p.store, version, url);
+  const ownClaim = claim !== null && claim.hotkey === e.hotkey && claim.revealBlock === e.revealBlock;
+  if (claim !== null && !ownClaim && claim.revealBlock <= e.revealBlock) return true;
+  const near = nearestSubmissionOfHotkey(p.store, e.hotkey, version, e.revealBlock);
+  return near !== null && Math.abs(e.revealBlock - near.revealBlock) < p.hparams.min_blocks_between_commits;
+}
+
 /** Checks the payment of every new entry that will need one; transient failures stay transient. */
 async function checkPayments(p: IngestOnceParameters, entries: readonly ChainEntry[]): Promise<Map<string, PaymentCheck>> {
   const checks = new Map<string, PaymentCheck>();
   const required = paymentRequired(p.hparams);
   for (const e of entries) {
-    if (e.text === null || !needsProcessing(p.store, e)) continue;
+    if (e.text === null || e.revealBlock <= p.versionStartBlock || !needsProcessing(p.store, e)) continue;
     const parsed = parseCommitment(e.text);
     const uid = p.metagraph.uidOfHotkey.get(e.hotkey);
     if (parsed.isErr() || uid === undefined || !required(uid)) continue;
+    if (refusedBeforePayment(p, e, parsed.value.url)) continue;
     const verified = await p.client.verifyPayment({
       netuid: p.hparams.netuid, burnUid: p.hparams.burn_uid, hotkey: e.hotkey, uid, revealBlock: e.revealBlock,
       reference: parsed.value.payment === null ? null : { blockNumber: parsed.value.payment.block, extrinsicIndex: parsed.value.payment.extrinsicIndex },

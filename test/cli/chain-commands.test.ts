@@ -36,6 +36,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "crusades-cli-"));
   server = createServer((req, res) => {
     if (req.url === "/good.py") return void res.end(GOOD);
+    if (req.url === "/bom.py") return void res.end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), GOOD]));
     if (req.url === "/evil.py") return void res.end(`${GOOD.toString()}\nimport subprocess\nsubprocess.run(["sh"])\n`);
     res.writeHead(404).end();
   });
@@ -68,6 +69,12 @@ describe("crusades submit", () => {
     expect(out.stderr).toMatch(/static scan rejects this code .* Nothing was paid or sent/);
   });
 
+  test("error: a byte-order mark is refused even with --force", async () => {
+    const { io: cli, out } = io();
+    expect(await runSubmit([`${base}/bom.py`, "--dry-run", "--force", "--gpus", "1", "--allow-private-hosts", "127.0.0.1"], cli)).toBe(1);
+    expect(out.stderr).toMatch(/byte-order mark.*--force does not override this/);
+  });
+
   test("error: a private host is refused without the allow-list (the SSRF guard is on by default)", async () => {
     const { io: cli, out } = io();
     expect(await runSubmit(["http://127.0.0.1/good.py", "--dry-run"], cli)).toBe(1);
@@ -88,6 +95,10 @@ describe("crusades validate and status", () => {
       await expect(runValidate([...args, "--db", "v.db"], io().io)).rejects.toThrow(message);
     }
     expect(existsSync(path.join(dir, "v.db"))).toBe(false);
+  });
+
+  test("error: status --api must be an http(s) URL", async () => {
+    await expect(runStatus(["--api", "validator:8080", "--hotkey", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"], io().io)).rejects.toThrow("--api must be an http:// or https:// URL");
   });
 
   test("error: status names a missing wallet", async () => {

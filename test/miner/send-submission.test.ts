@@ -14,7 +14,9 @@ import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { createSubtensorClient, type SubtensorClient } from "../../src/chain/index.js";
 import { parseHparams, type Hparams } from "../../src/config/index.js";
+import { createApiServer } from "../../src/api/index.js";
 import { runStatus } from "../../src/cli/status.js";
+import { openStore } from "../../src/store/index.js";
 import { sendSubmission, type PreparedSubmission } from "../../src/miner/index.js";
 import { registerHotkeys, startChopsticks, type Chopsticks } from "../chain/chopsticks.js";
 
@@ -112,9 +114,18 @@ describe("sendSubmission (chopsticks)", () => {
     writeFileSync(hparamsFile, JSON.stringify({ ...JSON.parse(readFileSync(path.join(REPO, "hparams", "hparams.json"), "utf8")), netuid: NETUID }));
     const out: string[] = [];
     const io = { stdout: (t: string) => void out.push(t), stderr: () => undefined, env: { CRUSADES_HPARAMS_PATH: hparamsFile }, cwd: REPO };
-    expect(await runStatus(["--hotkey", bob.address, "--network", node.url, "--json", "--plain"], io)).toBe(0);
-    const report = JSON.parse(out.join("")) as { registered: boolean; uid: number; pending: { block: number } | null; newestRevealBlock: number; earliestCommitBlock: number; block: number };
-    expect(report).toMatchObject({ registered: true, uid: 1 });
+    // A validator's API over an empty store: the leader record and this hotkey's ingestion outcomes.
+    const apiStore = openStore(path.join(dir, "api.db"))._unsafeUnwrap();
+    const api = createApiServer({ store: apiStore, hparams: hparamsWith({}), host: "127.0.0.1", port: 0, currentBlock: async () => 10 });
+    const { url } = await api.listen();
+    onTestFinished(async () => {
+      await api.close();
+      apiStore.close();
+    });
+    expect(await runStatus(["--hotkey", bob.address, "--network", node.url, "--json", "--plain", "--api", url], io)).toBe(0);
+    const report = JSON.parse(out.join("")) as { subnetExists: boolean; leader: { leader_id: string | null; current_threshold: number }; validator: unknown; registered: boolean; uid: number; pending: { block: number } | null; newestRevealBlock: number; earliestCommitBlock: number; block: number };
+    expect(report).toMatchObject({ subnetExists: true, registered: true, uid: 1, leader: { leader_id: null } });
+    expect(Array.isArray(report.validator) || typeof report.validator === "object").toBe(true);
     expect(report.newestRevealBlock).toBe(report.pending!.block);
     expect(report.earliestCommitBlock).toBe(report.newestRevealBlock + hparamsWith({}).min_blocks_between_commits - 1);
     expect(report.earliestCommitBlock).toBeGreaterThan(report.block);

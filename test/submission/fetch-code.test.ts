@@ -253,6 +253,33 @@ describe("fetchCode: redirects", () => {
   });
 });
 
+describe("fetchCode: the operator's code-host allow-list (download.allowed_hosts)", () => {
+  test("behavior: a listed host is fetched; case does not matter", async () => {
+    expect((await fetchCode(`${base}/ok.py`, { ...LOCAL, allowedHosts: ["127.0.0.1"] })).isOk()).toBe(true);
+    expect((await fetchCode(`http://LOCALHOST:${port}/ok.py`, { allowPrivateHosts: ["localhost"], allowedHosts: ["localhost"], lookup: async () => [at("127.0.0.1")] })).isOk()).toBe(true);
+  });
+
+  test("error: another host is refused before any connection, permanently", async () => {
+    const e = (await fetchCode(`${base}/ok.py`, { ...LOCAL, allowedHosts: ["gist.githubusercontent.com"] }))._unsafeUnwrapErr();
+    expect(e).toMatchObject({ reason: "url", transient: false });
+    expect(e.message).toMatch(/127\.0\.0\.1 is not on the validator's list of code hosts \(gist\.githubusercontent\.com\)/);
+    expect(seen).toHaveLength(0);
+  });
+
+  test("error: a redirect off the list is refused", async () => {
+    const e = (await fetchCode(`http://code.example:${port}/hop/0`, {
+      allowPrivateHosts: ["code.example", "127.0.0.1"], allowedHosts: ["code.example"], lookup: async () => [at("127.0.0.1")],
+    }))._unsafeUnwrap();
+    // /hop/0 redirects to a relative path on the same host: allowed.
+    expect(e.finalUrl).toBe(`http://code.example:${port}/ok.py`);
+    const off = (await fetchCode(`http://code.example:${port}/to-loopback-v6`, {
+      allowPrivateHosts: ["code.example", "::1"], allowedHosts: ["code.example"], lookup: async () => [at("127.0.0.1")],
+    }))._unsafeUnwrapErr();
+    expect(off).toMatchObject({ reason: "url" });
+    expect(off.message).toMatch(/::1 is not on the validator's list/);
+  });
+});
+
 describe("fetchCode: size and deadline", () => {
   test("error: an endless body is aborted as soon as it passes the cap", async () => {
     const t0 = Date.now();

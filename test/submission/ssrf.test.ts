@@ -25,6 +25,7 @@ const V4: readonly (readonly [string, string, string, string, string])[] = [
 const V6: readonly (readonly [string, string, string, string, string])[] = [
   ["::/128", "::", "::", "", ""],
   ["::1/128", "::1", "::1", "", ""],
+  ["::/96", "::127.0.0.1", "::ffff:ffff", "", "::1:0:0"], // IPv4-compatible (deprecated)
   ["100::/64", "100::", "100::ffff:ffff:ffff:ffff", "ff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "100:0:0:1::"],
   ["2001::/23", "2001::", "2001:1ff:ffff:ffff:ffff:ffff:ffff:ffff", "2000:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "2001:200::"],
   ["2001:db8::/32", "2001:db8::", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", "2001:db7:ffff:ffff:ffff:ffff:ffff:ffff", "2001:db9::"],
@@ -62,7 +63,7 @@ describe("isGlobalAddress: IPv6", () => {
     if (above !== "") expect(isGlobalAddress(above)).toBe(true);
   });
 
-  test.each(["::2", "2606:4700:4700::1111", "2a00:1450:4001:80b::200e", "fec0::1", "0:0:0:0:0:1:0:0"])("behavior: %s is global", (ip) => {
+  test.each(["2606:4700:4700::1111", "2a00:1450:4001:80b::200e", "fec0::1", "0:0:0:0:0:1:0:0"])("behavior: %s is global", (ip) => {
     expect(isGlobalAddress(ip)).toBe(true);
   });
 
@@ -78,6 +79,7 @@ describe("isGlobalAddress: IPv6 forms with an embedded IPv4 address", () => {
     ["::ffff:0:0/96 hex", "::ffff:7f00:1", "::ffff:808:808"],
     ["::ffff:0:0/96 boundary", "::ffff:0.0.0.0", "::ffff:223.255.255.255"],
     ["::ffff:0:0/96 full form", "0:0:0:0:0:ffff:a9fe:a9fe", "0:0:0:0:0:ffff:0808:0808"],
+    ["::ffff:0:0:0/96 (SIIT)", "::ffff:0:127.0.0.1", "::ffff:0:8.8.8.8"],
     ["64:ff9b::/96", "64:ff9b::10.0.0.1", "64:ff9b::8.8.8.8"],
     ["64:ff9b::/96 hex", "64:ff9b::a9fe:a9fe", "64:ff9b::808:808"],
     ["64:ff9b:1::/48", "64:ff9b:1::192.168.0.1", "64:ff9b:1::8.8.8.8"],

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { encodeCommitmentPayload } from "../../src/chain/index.js";
-import { getCursor, getSubmission, listIngested, openStore, type Store } from "../../src/store/index.js";
+import { getCursor, getSubmission, listIngested, openStore, putCode, updateSubmission, type Store } from "../../src/store/index.js";
 import { entryKey, ingestBatch, revealedEntries, type ChainEntry, type IngestionRules, type PaymentCheck } from "../../src/validator/index.js";
 
 let dir: string;
@@ -61,14 +61,22 @@ describe("ingestBatch", () => {
       entry(H3, 901, `${hash("c")}:https://example.com/c.py`),
       entry(H2, 902, `${hash("d")}:https://example.com/d.py`),
       entry(H1, 903, `${hash("e")}:https://example.com/d.py`),
-      entry(H2, 1200, `${hash("d")}:https://example.com/other.py`),
     ];
-    const s = ingestBatch(store, batch(1300, entries), rules());
-    expect(s.outcomes).toEqual({ rejected_format: 1, before_version_start: 1, rejected_unregistered: 1, accepted: 1, duplicate_url: 1, duplicate_content: 1 });
+    const s = ingestBatch(store, batch(1100, entries), rules());
+    expect(s.outcomes).toEqual({ rejected_format: 1, before_version_start: 1, rejected_unregistered: 1, accepted: 1, duplicate_url: 1 });
+    updateSubmission(store, "v19_commit_902_2", { codeSha256: putCode(store, new TextEncoder().encode("code d")) }); // its code arrived and matched
+    const later = ingestBatch(store, batch(1300, [entry(H2, 1200, `${hash("d")}:https://example.com/other.py`)]), rules());
+    expect(later.outcomes).toEqual({ duplicate_content: 1 });
     const byBlock = new Map(listIngested(store).map((r) => [r.revealBlock, r]));
     expect(byBlock.get(903)?.reason).toContain(`URL first committed by ${H2} at block 902`);
     expect(byBlock.get(1200)?.reason).toContain("v19_commit_902_2");
     expect(byBlock.get(901)?.reason).toContain("not registered");
+  });
+
+  test("behavior: a twin still waiting for its download claims no content yet", () => {
+    ingestBatch(store, batch(1000, [entry(H1, 900, `${hash("a")}:https://e.com/first.py`)]), rules());
+    const s = ingestBatch(store, batch(1100, [entry(H2, 950, `${hash("a")}:https://e.com/copy.py`)]), rules());
+    expect(s.outcomes).toEqual({ accepted: 1 }); // content dedup then happens at evaluation, on the full SHA-256
   });
 
   test("behavior: the rate limit counts blocks since the hotkey's last submission", () => {

@@ -11,7 +11,7 @@ import { errAsync, okAsync } from "neverthrow";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { encodeCommitmentPayload, type Metagraph, type RevealedCommitment, type SubtensorClient } from "../../src/chain/index.js";
 import { parseHparams, type Hparams } from "../../src/config/index.js";
-import { listGaps, listIngested, openStore, setCursor, type Store } from "../../src/store/index.js";
+import { claimUrl, listGaps, listIngested, openStore, setCursor, type Store } from "../../src/store/index.js";
 import { ingestOnce, MAX_REVEALED_PER_HOTKEY } from "../../src/validator/index.js";
 
 const REPO = path.join(import.meta.dirname, "..", "..");
@@ -144,5 +144,20 @@ describe("ingestOnce: gap recovery", () => {
     const s = (await ingestOnce({ store, client, hparams, source: "revealed", metagraph, versionStartBlock: 1400 }))._unsafeUnwrap();
     expect(reads).toEqual([1549]);
     expect(s.outcomes).toEqual({ accepted: 15 });
+  });
+});
+
+describe("ingestOnce: payment checks", () => {
+  test("behavior: an entry the store already refuses (URL claimed, rate limit, before the version) costs no payment read", async () => {
+    const paid = hparams.payment.enabled ? hparams : parseHparams({ ...JSON.parse(readFileSync(path.join(REPO, "hparams", "hparams.json"), "utf8")), netuid: 1, burn_uid: 0 })._unsafeUnwrap();
+    claimUrl(store, paid.competition_version, `https://example.com/${H2.slice(0, 6)}/1500.py`, 1400, H1);
+    const h = new Map([history(H2, [1500]), history(H1, [50])]);
+    const { client } = chain(h);
+    const c = client as unknown as Record<string, unknown>;
+    c["verifyPayment"] = () => {
+      throw new Error("no payment may be read for these entries");
+    };
+    const s = (await ingestOnce({ store, client, hparams: paid, source: "revealed", metagraph, versionStartBlock: 100 }))._unsafeUnwrap();
+    expect(s.outcomes).toEqual({ duplicate_url: 1, before_version_start: 1 });
   });
 });
