@@ -113,6 +113,7 @@ export const HPARAMS_SCHEMA = object({
     pids_limit: int({ min: 1 }, DERIVED),
     tmpfs_size: size("8g"),
     handoff_max_bytes_factor: num({ min: 1 }, 1.1),
+    image_digest: nullable(str({ pattern: /^sha256:[0-9a-f]{64}$/, what: "a digest sha256:<64 hex>" }), null),
   }),
   weights: object({
     version_key: int({ min: 0 }, 9010001),

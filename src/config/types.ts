@@ -143,6 +143,12 @@ export interface SandboxHparams {
   readonly tmpfs_size: string;
   /** @default 1.1 */
   readonly handoff_max_bytes_factor: number;
+  /**
+   * The evaluation image every run must use (§L.6 `image_digest`): its id or one of its registry
+   * digests must equal this, or no run starts. `null`: not pinned (tests, miners).
+   * @default null
+   */
+  readonly image_digest: string | null;
 }
 
 /** `weights.*` (§I.3). */

@@ -88,6 +88,11 @@ function size(text: string, key: string): number {
   return n;
 }
 
+/** Whether `image` is the one `digest` names: its content id, or a registry digest (`repo@sha256:…`). */
+export function imageHasDigest(image: Pick<EvaluationImage, "id" | "repoDigests">, digest: string): boolean {
+  return image.id === digest || image.repoDigests.some((d) => d.slice(d.lastIndexOf("@") + 1) === digest);
+}
+
 /**
  * Prepares the runner of an evaluation.
  * @returns the runner, or the engine / image / python error that prevents any run
@@ -108,6 +113,7 @@ async function prepare(o: CreateEvaluationRunnerOptions): Promise<Result<Prepare
     if (o.image === "gpu" && probe.value.cudaDevices === 0) return err({ type: "local_runner_unavailable", message: "--image gpu: torch sees no CUDA device", cause: null });
     if (cuda && probe.value.cudaDevices < o.numGpus) warnings.push(`only ${probe.value.cudaDevices} CUDA device(s) for ${o.numGpus} processes`);
     if (cuda) warnings.push("the local runner on CUDA needs the model config and corpus of the GPU image under the harness home (crusades_env.gpu_assets)");
+    if (o.hparams.sandbox.image_digest !== null) warnings.push(`sandbox.image_digest ${o.hparams.sandbox.image_digest} does not apply to the local runner (no image)`);
     const home = await prepareLocalHome({ environmentDir, python: o.python ?? "python3", cacheDir: o.cacheDir, pathEnv: o.pathEnv });
     if (home.isErr()) return err(home.error);
     const runner = createLocalRunner({
@@ -128,6 +134,13 @@ async function prepare(o: CreateEvaluationRunnerOptions): Promise<Result<Prepare
     ...(o.onBuildOutput === undefined ? {} : { onBuildOutput: o.onBuildOutput }),
   });
   if (image.isErr()) return err(image.error);
+  const pinned = o.hparams.sandbox.image_digest;
+  if (pinned !== null && !imageHasDigest(image.value, pinned)) {
+    return err({
+      type: "docker_image_missing", image: image.value.tag, cause: null,
+      message: `image ${image.value.tag} is ${image.value.id}${image.value.repoDigests.length ? ` (${image.value.repoDigests.join(", ")})` : ""}, not the pinned sandbox.image_digest ${pinned} (spec L.6): pull or build that image, or change the pin`,
+    });
+  }
   const flags = mountFlags(o.workDir);
   let profile = "strict";
   if (flags === null || !(flags.noexec && flags.nosuid && flags.nodev)) {

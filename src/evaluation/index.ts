@@ -10,7 +10,7 @@ export { CPU_MFU_NOTE, formatEvaluationJson, formatEvaluationText } from "./form
 export type { ReportContext } from "./format-report.js";
 export { evaluateRun } from "./evaluate-run.js";
 export type { EvaluateRunInput, RunProgress } from "./evaluate-run.js";
-export { createEvaluationRunner } from "./create-runner.js";
+export { createEvaluationRunner, imageHasDigest } from "./create-runner.js";
 export type { CreateEvaluationRunnerOptions, PreparedRunner } from "./create-runner.js";
 export { createDockerRunner } from "./docker-runner.js";
 export type { DockerRunnerOptions } from "./docker-runner.js";
