@@ -21,7 +21,7 @@ Commands:
   submit <url>      check the code as validators will, pay the fee if required, commit it
   status            a hotkey's commitments, rate-limit window and submissions
   validate          run the validator: ingestion, evaluation queue, weights, HTTP API
-  compute <cmd>     GPU specs, proof-of-GPU, compute score, miner agent (crusades compute --help)
+  compute <cmd>     GPU specs, proof-of-GPU, compute score, miner agent, GPU leases (crusades compute --help)
 
 Options:
   --version         print the version and the scanner's rule-set hash

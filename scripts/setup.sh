@@ -26,5 +26,6 @@ npm run build --silent >/dev/null
 # built offline from Debian packages; both steps are skipped when already done.
 bash scripts/docker.sh
 bash environments/templar/build-cpu-image.sh
+bash environments/compute/build-lease-image.sh  # SSH lease image (Debian openssh-server) + host openssh-client
 # Debian's Chromium for the web dashboard's browser test.
 bash scripts/chromium.sh

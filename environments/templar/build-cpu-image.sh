@@ -34,13 +34,7 @@ fi
 [ "$(id -u)" -eq 0 ] || { echo "build-cpu-image: must run as root (debootstrap, chroot)" >&2; exit 1; }
 command -v debootstrap >/dev/null || { echo "build-cpu-image: debootstrap missing (scripts/docker.sh)" >&2; exit 1; }
 
-mirror() {  # the first Debian URI of the host's apt configuration
-  local uri
-  uri="$(grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v security | head -n1 || true)"
-  [ -n "$uri" ] || uri="$(grep -hsE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | grep -v security | head -n1 || true)"
-  echo "${uri:-http://deb.debian.org/debian}"
-}
-MIRROR="${DEBIAN_MIRROR:-$(mirror)}"
+MIRROR="$(bash "$HERE/../debian-mirror.sh")"
 BASE="$CACHE/bookworm-base"
 mkdir -p "$CACHE"
 if [ ! -x "$BASE/usr/bin/python3" ] || ! chroot "$BASE" python3 -c "import torch, numpy" 2>/dev/null; then

@@ -1,7 +1,7 @@
 /**
  * The miner agent (`crusades compute serve`): a node:http server that accepts only signed requests
  * from permitted callers (compute.md §10.1, §4.5), relays the proof-of-GPU challenge to the prover,
- * reports hardware specs, and answers the allocation routes with `not_implemented` for now.
+ * reports hardware specs, and serves the lease routes (`lease-routes.ts`) from its lease backend.
  * Every response is signed and bound to the request's nonce.
  * @module
  */
@@ -9,6 +9,8 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type CallerPolicy, checkCaller } from "./access.js";
+import type { LeaseBackend } from "./allocation.js";
+import { routeLeaseRequest } from "./lease-routes.js";
 import { createNonceStore, type NonceStore } from "./nonce-store.js";
 import { parsePogFinish, parsePogOpen, parsePogStart } from "./pog-messages.js";
 import type { ProverLauncher, ProverSession } from "./prover-process.js";
@@ -26,6 +28,8 @@ export interface ComputeAgentOptions {
   readonly nonces?: NonceStore;
   /** Hardware report for `GET /v1/specs`; without it the route answers `not_implemented`. */
   readonly specs?: () => ResultAsync<HardwareSpecs, SpecsError>;
+  /** Serves `/v1/leases*`; without it those routes answer `501 not_implemented`. */
+  readonly leases?: LeaseBackend;
   /** @default MAX_SKEW_MS */
   readonly maxSkewMs?: number;
   /** @default Date.now */
@@ -84,7 +88,7 @@ function readBody(req: IncomingMessage): Promise<Uint8Array | HttpError> {
  * await agent.listen(8091, "0.0.0.0")
  */
 export function createComputeAgent(options: ComputeAgentOptions): ComputeAgent {
-  const { signer, policy, launcher, nonces = createNonceStore(), specs, maxSkewMs = MAX_SKEW_MS, now = Date.now, sessionIdleMs = 300_000, proverTimeoutMs = 600_000, log = () => {} } = options;
+  const { signer, policy, launcher, nonces = createNonceStore(), specs, leases, maxSkewMs = MAX_SKEW_MS, now = Date.now, sessionIdleMs = 300_000, proverTimeoutMs = 600_000, log = () => {} } = options;
   let session: Session | null = null;
   const endSession = () => {
     session?.prover.close();
@@ -118,7 +122,11 @@ export function createComputeAgent(options: ComputeAgentOptions): ComputeAgent {
       const r = await specs();
       return r.isOk() ? { version: 1, type: "specs", specs: r.value } : new HttpError(500, r.error.type, r.error.message);
     }
-    if (path.startsWith("/v1/leases")) return new HttpError(501, "not_implemented", "allocation (leases) is not implemented yet");
+    if (path === "/v1/leases" || path.startsWith("/v1/leases/")) {
+      if (!leases) return new HttpError(501, "not_implemented", "this agent offers no leases");
+      const a = await routeLeaseRequest(leases, method, path, body, caller);
+      return a.ok ? a.body : new HttpError(a.status, a.type, a.message);
+    }
     if (method !== "POST") return new HttpError(404, "not_found", `no route ${method} ${path}`);
     if (path === "/v1/pog/prepare") {
       if (session && session.owner !== caller && (session.busy || now() - session.lastUsedMs <= sessionIdleMs)) return new HttpError(409, "busy", "another validator's PoG session is active");

@@ -1,7 +1,8 @@
 /**
  * `crusades/compute`: hardware specs, proof-of-GPU (prover messages, verification, identification
  * with the `src/mfu` catalogue, failure counting), the compute score, caller policy, and signed
- * HTTP between validators and miner agents (spec compute.md). Allocation: interfaces only.
+ * HTTP between validators and miner agents, and allocation: leased containers with enforced limits
+ * and key-only SSH (spec compute.md).
  * @module
  */
 export { checkCaller, DEFAULT_MIN_STAKE_TAO, isMinerDenied } from "./access.js";
@@ -9,7 +10,31 @@ export type { CallerAcceptance, CallerPolicy, CallerRejectedError, ValidatorStan
 export { createComputeAgent } from "./agent.js";
 export type { ComputeAgent, ComputeAgentOptions } from "./agent.js";
 export { UNIMPLEMENTED_LEASE_BACKEND } from "./allocation.js";
-export type { Lease, LeaseBackend, LeaseError, LeaseRequest, LeaseState } from "./allocation.js";
+export type { AppliedLimits, Lease, LeaseBackend, LeaseError, LeaseHealth, LeaseRequest, LeaseSshEndpoint, LeaseState } from "./allocation.js";
+export { authorizedKeysArchive, LEASE_SSH_DIR, LEASE_SSHD_COMMAND, LEASE_SSHD_CONFIG, leaseSshArchive, ustarArchive } from "./lease-archive.js";
+export type { ArchiveEntry } from "./lease-archive.js";
+export { createDockerLeaseBackend } from "./lease-backend.js";
+export type { DockerLeaseBackend, DockerLeaseBackendOptions } from "./lease-backend.js";
+export { formatCpuset, reserveResources } from "./lease-capacity.js";
+export type { HeldResources, LeaseGpu, LeaseOffer, Reservation } from "./lease-capacity.js";
+export { createLeaseClient, leaseKnownHostsLine } from "./lease-client.js";
+export { formatLeaseText, leaseSshCommand } from "./lease-format.js";
+export type { BadLeaseAnswerError, LeaseClient, LeaseClientError } from "./lease-client.js";
+export {
+  DEFAULT_LEASE_PIDS_LIMIT, isDiskQuotaUnsupported, LEASE_AGENT_LABEL, LEASE_IMAGE_TAG, LEASE_LABEL, leaseContainerSpec, listLeaseContainers, pinnedImageReference,
+  probeSshd, publishedSshPort, readBackLimits, resolvePinnedImage,
+} from "./lease-docker.js";
+export type { LeaseContainerPlan } from "./lease-docker.js";
+export { leaseErrorStatus, routeLeaseRequest } from "./lease-routes.js";
+export type { LeaseRouteAnswer } from "./lease-routes.js";
+export type { ReconcileReport } from "./lease-scheduler.js";
+export {
+  isLeaseId, LEASE_MESSAGE_VERSION, MAX_LEASE_SSH_KEYS, MIN_LEASE_BYTES, MIN_LEASE_SECONDS, parseLeaseCreate, parseLeaseKeys, parseLeaseListMessage, parseLeaseMessage,
+  parseLeaseRelease, parseLeaseRenew, parseLeaseRequest, parseSshKeyList,
+} from "./lease-schema.js";
+export type { InvalidLeaseRequestError } from "./lease-schema.js";
+export { LEASE_MIGRATIONS, openLeaseStore } from "./lease-store.js";
+export type { LeaseEvent, LeasePatch, LeaseRecord, LeaseStore } from "./lease-store.js";
 export { calcScorePogReference, DEFAULT_BASE_SCORES, REFERENCE_GPU_SCORES } from "./base-scores.js";
 export type { BaseScoreTable } from "./base-scores.js";
 export { createComputeClient, redactUrl } from "./client.js";
@@ -41,6 +66,8 @@ export type { OpeningFailure, OpeningsInput } from "./pog-verify.js";
 export { createProcessProverLauncher, defaultProverScript } from "./prover-process.js";
 export type { ProcessProverOptions, ProverError, ProverLauncher, ProverSession } from "./prover-process.js";
 export { computeScore, computeWeights, validateScoreTable } from "./score.js";
+export { fingerprintOfLine, generateSshHostKey, MIN_RSA_BITS, parseSshPublicKey, sshFingerprint } from "./ssh-keys.js";
+export type { InvalidSshKeyError, SshHostKey, SshKeyType, SshPublicKey } from "./ssh-keys.js";
 export type { ComputeScore, ComputeScoreOptions, InvalidScoreTableError } from "./score.js";
 export {
   bodyDigest, cryptoReady, HEADERS, hotkeySignerFromUri, isSs58, MAX_SKEW_MS, newNonce, requestSigningMessage, responseSigningMessage,
