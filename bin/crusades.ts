@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { runCheck, CHECK_HELP } from "../src/cli/check.js";
 import { runCompute, COMPUTE_HELP } from "../src/cli/compute.js";
+import { runDashboard, DASHBOARD_HELP } from "../src/cli/dashboard.js";
 import { runEvaluate, EVALUATE_HELP } from "../src/cli/evaluate.js";
 import { runStatus, STATUS_HELP } from "../src/cli/status.js";
 import { runSubmit, SUBMIT_HELP } from "../src/cli/submit.js";
@@ -21,6 +22,7 @@ Commands:
   submit <url>      check the code as validators will, pay the fee if required, commit it
   status            a hotkey's commitments, rate-limit window and submissions
   validate          run the validator: ingestion, evaluation queue, weights, HTTP API
+  dashboard         the terminal dashboard over a validator's API
   compute <cmd>     GPU specs, proof-of-GPU, compute score, miner agent, GPU leases (crusades compute --help)
 
 Options:
@@ -32,6 +34,7 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
   check: { run: runCheck, help: CHECK_HELP },
   compute: { run: runCompute, help: COMPUTE_HELP },
+  dashboard: { run: runDashboard, help: DASHBOARD_HELP },
   evaluate: { run: runEvaluate, help: EVALUATE_HELP },
   status: { run: runStatus, help: STATUS_HELP },
   submit: { run: runSubmit, help: SUBMIT_HELP },
