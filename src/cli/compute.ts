@@ -12,7 +12,7 @@ import type { Result } from "neverthrow";
 import { match } from "ts-pattern";
 import { parseSizeBytes } from "../config/index.js";
 import {
-  collectSpecs, computeScore, createComputeAgent, createComputeClient, createDockerLeaseBackend, createLeaseClient, createNonceStore, createProcessProverLauncher,
+  collectSpecs, computeScore, createComputeAgent, createComputeClient, createDockerLeaseBackend, createLeaseClient, createLeaseEngine, createNonceStore, createProcessProverLauncher,
   formatLeaseText, type HotkeySigner, hotkeySignerFromUri, LEASE_IMAGE_TAG, type Lease, type LeaseBackend, type LeaseClientError, leaseKnownHostsLine, leaseSshCommand,
   openLeaseStore, parseCpuset, parseLeaseRequest, pinnedImageReference, type PogPrecision, runPog, signSpecsReport, validateScoreTable,
 } from "../compute/index.js";
@@ -30,15 +30,18 @@ Commands:
         [--nonce-file <path>]
         [--leases-db <file> --ssh-host <public address> [--lease-images ref,...] [--lease-cpus 0-7]
          [--lease-memory 64g] [--lease-disk 500g] [--lease-gpus uuid=model,...]
-         [--max-lease-seconds 604800] [--allow-unenforced-disk]]
+         [--max-lease-seconds 604800] [--allow-unenforced-disk] [--engine-dir <dir>]]
         the miner agent: answers proof-of-GPU, reports specs and (with --leases-db) offers leases
-        to permitted validators
+        to permitted validators; --engine-dir (root, on a noexec,nosuid,nodev filesystem
+        for the strict sandbox) also offers engine leases, whose holders run evaluation steps
   specs [--data-dir <dir>] [--sign]
         print this host's hardware specs as JSON (signed with the hotkey with --sign)
   allocate <miner-url> --miner-hotkey <ss58> --ssh-key <file.pub> [--ssh-key ...] --image <name@sha256:...>
         [--cpus 1] [--memory 4g] [--disk 20g] [--shm 1g] [--duration <seconds>] [--gpus 0 --gpu-model <name>]
-        [--known-hosts <file>] [--json]
-        lease a container with key-only SSH; --known-hosts appends the pinned host key
+        [--known-hosts <file>] [--kind ssh|engine] [--json]
+        lease a container with key-only SSH; --known-hosts appends the pinned host key.
+        --kind engine (no --ssh-key): a lease that runs evaluation steps for you
+        (crusades evaluate --runner remote --lease <id>; the image is an evaluation image)
   renew <miner-url> <lease-id> --miner-hotkey <ss58> --duration <seconds> [--json]
   release <miner-url> <lease-id> --miner-hotkey <ss58> [--json]
   list <miner-url> [<lease-id>] --miner-hotkey <ss58> [--json]
@@ -50,7 +53,7 @@ Exit status: 0 ok, 1 rejected or failed, 2 usage or I/O error.
 
 const list = (v: string | undefined) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 
-async function loadSigner(io: CliIo, file: string | undefined): Promise<HotkeySigner> {
+export async function loadSigner(io: CliIo, file: string | undefined): Promise<HotkeySigner> {
   let suri: string | undefined;
   if (file !== undefined) {
     try {
@@ -147,7 +150,7 @@ function intFlag(text: string | undefined, flag: string, fallback?: number): num
 type ServeValues = Record<string, string | boolean | undefined>;
 
 /** The lease backend of `serve --leases-db`: the offer from flags, images pinned at start. */
-async function leaseBackend(values: ServeValues, io: CliIo, minerHotkey: string): Promise<{ backend: LeaseBackend; close: () => Promise<void> }> {
+async function leaseBackend(values: ServeValues, io: CliIo, signer: HotkeySigner): Promise<{ backend: LeaseBackend; close: () => Promise<void> }> {
   const str = (k: string) => values[k] as string | undefined;
   const bind = str("host") as string;
   const sshHost = str("ssh-host") ?? (bind === "0.0.0.0" || bind === "::" ? undefined : bind);
@@ -160,6 +163,9 @@ async function leaseBackend(values: ServeValues, io: CliIo, minerHotkey: string)
     return { uuid, model };
   });
   const docker = new Docker();
+  const engineDir = str("engine-dir");
+  const engine = engineDir === undefined ? undefined : createLeaseEngine({ docker, signer, workDir: resolve(io.cwd, engineDir), log: (line) => io.stderr(`${new Date().toISOString()} ${line}\n`) });
+  if (engine !== undefined && engine.sandboxProfile !== "strict") io.stderr(`crusades: warning: --engine-dir ${engineDir} is not on a noexec,nosuid,nodev filesystem: engine jobs run under the handoff-exec profile\n`);
   const allowedImages: string[] = [];
   for (const image of list(str("lease-images") ?? LEASE_IMAGE_TAG)) {
     const pinned = image.includes("@sha256:") ? image : await pinnedImageReference(docker, image);
@@ -169,7 +175,7 @@ async function leaseBackend(values: ServeValues, io: CliIo, minerHotkey: string)
   const store = openLeaseStore(resolve(io.cwd, str("leases-db") as string));
   if (store.isErr()) throw new UsageError(store.error.message);
   const backend = createDockerLeaseBackend({
-    store: store.value, minerHotkey, docker, sshHost, sshBindHost: bind, allowedImages, allowUnenforcedDisk: values["allow-unenforced-disk"] === true,
+    store: store.value, minerHotkey: signer.address, docker, sshHost, ...(engine === undefined ? {} : { engine }), sshBindHost: bind, allowedImages, allowUnenforcedDisk: values["allow-unenforced-disk"] === true,
     maxLeaseSeconds: intFlag(str("max-lease-seconds"), "--max-lease-seconds", 604_800),
     offer: { cpus, gpus, memoryBytes: sizeFlag(str("lease-memory"), "--lease-memory", Math.floor(totalmem() * 0.75)), diskBytes: sizeFlag(str("lease-disk"), "--lease-disk", 100 * 2 ** 30) },
     log: (line) => io.stderr(`${new Date().toISOString()} ${line}\n`),
@@ -191,6 +197,7 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
     device: { type: "string", default: "auto" }, python: { type: "string", default: "python3" }, "nonce-file": { type: "string" },
     "leases-db": { type: "string" }, "ssh-host": { type: "string" }, "lease-images": { type: "string" }, "lease-cpus": { type: "string" }, "lease-memory": { type: "string" },
     "lease-disk": { type: "string" }, "lease-gpus": { type: "string" }, "max-lease-seconds": { type: "string" }, "allow-unenforced-disk": { type: "boolean", default: false },
+    "engine-dir": { type: "string" },
   } });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got '${values.port}'`);
@@ -200,7 +207,8 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
   const allowColdkeys = list(values["allow-coldkeys"]);
   // No metagraph lookup is wired yet: only allow-listed validators are accepted (fail closed).
   if (allowHotkeys.length === 0) io.stderr("crusades: warning: no --allow-hotkeys and no metagraph lookup: every caller will be rejected\n");
-  const leases = values["leases-db"] === undefined ? undefined : await leaseBackend(values, io, signer.address);
+  if (values["engine-dir"] !== undefined && values["leases-db"] === undefined) throw new UsageError("--engine-dir needs --leases-db (engine leases are leases)");
+  const leases = values["leases-db"] === undefined ? undefined : await leaseBackend(values, io, signer);
   const agent = createComputeAgent({
     signer,
     policy: { allowHotkeys, allowColdkeys, denyHotkeys: list(values["deny-hotkeys"]), denyColdkeys: list(values["deny-coldkeys"]) },
@@ -265,30 +273,36 @@ async function allocate(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...argv], strict: true, allowPositionals: true, options: {
     ...LEASE_OPTIONS, "ssh-key": { type: "string", multiple: true }, image: { type: "string" }, cpus: { type: "string" }, memory: { type: "string" }, disk: { type: "string" },
     shm: { type: "string" }, duration: { type: "string" }, gpus: { type: "string" }, "gpu-model": { type: "string" }, "known-hosts": { type: "string" },
+    kind: { type: "string", default: "ssh" },
   } });
   if (positionals.length > 1) throw new UsageError("allocate takes one <miner-url>");
+  const kind = values.kind;
+  if (kind !== "ssh" && kind !== "engine") throw new UsageError(`--kind must be ssh or engine, got '${kind}'`);
   if (values.image === undefined) throw new UsageError("allocate needs --image <name@sha256:...> (one of the miner's allowed images)");
   const keys = (values["ssh-key"] ?? []).map((f) => new TextDecoder().decode(readInputFile(io, f)).trim());
-  if (keys.length === 0) throw new UsageError("allocate needs --ssh-key <file.pub> (your OpenSSH public key)");
+  if (kind === "ssh" && keys.length === 0) throw new UsageError("allocate needs --ssh-key <file.pub> (your OpenSSH public key)");
+  if (kind === "engine" && (keys.length > 0 || values["known-hosts"] !== undefined)) throw new UsageError("--kind engine takes no --ssh-key or --known-hosts (nobody logs in to an engine lease)");
   const gpuCount = intFlag(values.gpus, "--gpus", 0);
   const request = parseLeaseRequest({
     ...(values["gpu-model"] === undefined ? {} : { gpuModel: values["gpu-model"] }), gpuCount, cpuCores: intFlag(values.cpus, "--cpus", 1),
     memoryBytes: sizeFlag(values.memory, "--memory", 4 * 2 ** 30), diskBytes: sizeFlag(values.disk, "--disk", 20 * 2 ** 30), shmBytes: sizeFlag(values.shm, "--shm", 2 ** 30),
-    durationSeconds: intFlag(values.duration, "--duration", 3600), sshPublicKeys: keys, image: values.image, kind: "ssh",
+    durationSeconds: intFlag(values.duration, "--duration", 3600), sshPublicKeys: keys, image: values.image, kind,
   }, "request");
   if (request.isErr()) {
     const field = /^request\.([A-Za-z]+)/.exec(request.error.path)?.[1] ?? "";
     throw new UsageError(`${ALLOCATE_FLAGS[field] ?? "allocate"}: ${request.error.message}`);
   }
   const client = await leaseClientFor(positionals[0], values, io);
-  io.stderr("allocating (the miner creates the container and waits for sshd) ...\n");
+  io.stderr(kind === "ssh" ? "allocating (the miner creates the container and waits for sshd) ...\n" : "allocating an engine lease ...\n");
   const r = await client.create(request.value);
   const knownHosts = values["known-hosts"];
   if (r.isOk() && knownHosts !== undefined) {
     const line = leaseKnownHostsLine(r.value);
     if (line !== null) appendFileSync(resolve(io.cwd, knownHosts), `${line}\n`);
   }
-  return printLeases(io, values.json, r, (lease) => (knownHosts === undefined ? "  (pin the host key: --known-hosts <file>)\n" : `  ${leaseSshCommand(lease, knownHosts) ?? ""}\n`));
+  return printLeases(io, values.json, r, (lease) =>
+    kind === "engine" ? `  crusades evaluate train.py --runner remote --agent ${positionals[0]} --miner-hotkey ${lease.minerHotkey} --lease ${lease.id} --pog-record <pog.json>\n`
+    : knownHosts === undefined ? "  (pin the host key: --known-hosts <file>)\n" : `  ${leaseSshCommand(lease, knownHosts) ?? ""}\n`);
 }
 
 async function leaseOp(op: "renew" | "release" | "list", argv: readonly string[], io: CliIo): Promise<number> {

@@ -1,7 +1,8 @@
 /**
- * `crusades evaluate <train.py> [--gpus N] [--runs N] [--image cpu|gpu|<tag>] [--runner docker|local]
- * [--json] [--no-scan]`: the validators' evaluation on this machine: host scan, reference run,
- * candidate run, verification, MFU (spec crusades.md §E, §L.1; docs/evaluation-protocol.md).
+ * `crusades evaluate <train.py> [--gpus N] [--runs N] [--image cpu|gpu|<tag>] [--runner docker|local|remote]
+ * [--json] [--no-scan]`: the validators' evaluation on this machine, or on an engine lease (`remote`):
+ * host scan, reference run, candidate run, verification, MFU (spec crusades.md §E, §L.1;
+ * docs/evaluation-protocol.md; compute.md §10.3).
  * @module
  */
 import { existsSync } from "node:fs";
@@ -9,6 +10,7 @@ import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { okAsync } from "neverthrow";
 import { match } from "ts-pattern";
 import {
   createEvaluationRunner,
@@ -21,6 +23,7 @@ import {
   type EvaluationReport,
   type PreparedRunner,
 } from "../evaluation/index.js";
+import { prepareRemoteRunner } from "./evaluate-remote.js";
 import { loadEffectiveHparams } from "./hparams.js";
 import { type CliIo, EXIT, parsePositiveInt, readInputFile, UsageError } from "./io.js";
 
@@ -36,7 +39,15 @@ Options:
   --image I         cpu | gpu | <image tag>. Default: gpu when /dev/nvidiactl exists, else cpu.
                     The CPU image is built offline on first use (root, debootstrap)
   --runner R        docker (default; the sandbox) | local (plain python3 processes, for your OWN code
-                    on a machine without Docker: no sandbox; validators never use it)
+                    on a machine without Docker: no sandbox; validators never use it) | remote (each
+                    step on an engine lease: the same sandbox on the leased machine, verification here)
+  --agent URL       remote: the miner agent (crusades compute serve) holding the lease
+  --miner-hotkey K  remote: the agent's SS58 hotkey (it signs every answer and job record)
+  --lease ID        remote: your engine lease (crusades compute allocate --kind engine)
+  --hotkey-file F   remote: the lease holder's hotkey secret URI (else $CRUSADES_HOTKEY_URI)
+  --miner-coldkey K remote: the miner's coldkey, recorded with each run when known
+  --pog-record F    remote: JSON of crusades compute pog --json proving the lease's GPUs
+  --unverified-gpus remote: skip the GPU check (CPU image and your own code only)
   --work-dir DIR    where run directories go (default: $TMPDIR/crusades-eval)
   --keep            keep the run directories (states, logs) instead of deleting them
   --verbose         copy the containers' output to stderr (logs only; never parsed)
@@ -59,6 +70,7 @@ function errorLine(e: EvaluationError): string {
     .with({ type: "image_build_failed" }, (x) => `${x.message}\n${x.outputTail.split("\n").slice(-10).join("\n")}`)
     .with({ type: "docker_image_missing" }, { type: "docker_container_missing" }, { type: "docker_conflict" }, { type: "docker_api" }, (x) => x.message)
     .with({ type: "evaluation_io" }, { type: "scanner_unavailable" }, { type: "local_runner_unavailable" }, { type: "evaluation_aborted" }, (x) => x.message)
+    .with({ type: "remote_step_failed" }, (x) => `remote step: ${x.message}${x.remoteType ? ` (${x.remoteType})` : ""}`)
     .exhaustive();
 }
 
@@ -104,6 +116,13 @@ export async function runEvaluate(argv: readonly string[], io: CliIo): Promise<n
       verbose: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       "no-scan": { type: "boolean", default: false },
+      agent: { type: "string" },
+      "miner-hotkey": { type: "string" },
+      lease: { type: "string" },
+      "hotkey-file": { type: "string" },
+      "miner-coldkey": { type: "string" },
+      "pog-record": { type: "string" },
+      "unverified-gpus": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     allowPositionals: true,
@@ -116,12 +135,15 @@ export async function runEvaluate(argv: readonly string[], io: CliIo): Promise<n
   if (positionals.length !== 1) throw new UsageError("evaluate needs exactly one train.py (see crusades evaluate --help)");
   const file = positionals[0]!;
   const runnerKind = values.runner;
-  if (runnerKind !== "docker" && runnerKind !== "local") throw new UsageError(`--runner must be docker or local, got '${runnerKind}'`);
+  if (runnerKind !== "docker" && runnerKind !== "local" && runnerKind !== "remote") throw new UsageError(`--runner must be docker, local or remote, got '${runnerKind}'`);
+  if (runnerKind !== "remote" && (values.agent ?? values.lease ?? values["miner-hotkey"] ?? values["pog-record"]) !== undefined) throw new UsageError("--agent, --lease, --miner-hotkey and --pog-record go with --runner remote");
   const imageChoice = values.image ?? (existsSync("/dev/nvidiactl") ? "gpu" : "cpu");
   if (imageChoice === "") throw new UsageError("--image must not be empty");
   if (runnerKind === "local" && imageChoice !== "cpu" && imageChoice !== "gpu") throw new UsageError("--runner local takes --image cpu or gpu only");
   const hparams = loadEffectiveHparams(io);
-  const numGpus = parsePositiveInt(values.gpus, "--gpus") ?? (imageChoice === "cpu" ? 1 : hparams.docker.num_gpus);
+  const remote = runnerKind === "remote" ? await prepareRemoteRunner({ ...values, image: values.image }, io, hparams) : null;
+  const remoteCpu = remote !== null && remote.runner.device === "cpu";
+  const numGpus = parsePositiveInt(values.gpus, "--gpus") ?? (remote !== null ? (remoteCpu ? 1 : remote.lease.request.gpuCount) : imageChoice === "cpu" ? 1 : hparams.docker.num_gpus);
   const runs = parsePositiveInt(values.runs, "--runs") ?? hparams.evaluation_runs;
   const code = readInputFile(io, file);
   const workDir = resolve(io.cwd, values["work-dir"] ?? join(io.env.TMPDIR ?? tmpdir(), "crusades-eval"));
@@ -146,11 +168,12 @@ export async function runEvaluate(argv: readonly string[], io: CliIo): Promise<n
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    const prepared = await createEvaluationRunner(
+    if (remote !== null) io.stderr(`remote: lease ${remote.lease.id} on miner ${remote.lease.minerHotkey} (cpuset ${remote.lease.cpuset}${remote.lease.gpuUuids.length ? `, GPUs ${remote.lease.gpuUuids.join(", ")}` : ""})\n`);
+    const prepared = await (remote !== null ? okAsync<PreparedRunner, EvaluationError>({ runner: remote.runner, image: null, removedLeftovers: [], warnings: remote.warnings }) : createEvaluationRunner(
       runnerKind === "local"
         ? { kind: "local", hparams, numGpus, workDir, pathEnv: io.env.PATH ?? "/usr/bin:/bin", cacheDir: localCacheDir(io), ...(values.image === undefined ? {} : { image: imageChoice as "cpu" | "gpu" }) }
         : { kind: "docker", hparams, numGpus, workDir, image: imageChoice, onBuildOutput: (line) => io.stderr(`  build| ${line}\n`) },
-    );
+    ));
     if (prepared.isErr()) {
       io.stderr(`crusades: ${errorLine(prepared.error)}\n`);
       return EXIT.usage;

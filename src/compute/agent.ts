@@ -1,7 +1,8 @@
 /**
  * The miner agent (`crusades compute serve`): a node:http server that accepts only signed requests
  * from permitted callers (compute.md §10.1, §4.5), relays the proof-of-GPU challenge to the prover,
- * reports hardware specs, and serves the lease routes (`lease-routes.ts`) from its lease backend.
+ * reports hardware specs, and serves the lease routes (`lease-routes.ts`) from its lease backend,
+ * including the evaluation jobs of `engine` leases, whose bodies may be larger (`maxJobBodyBytes`).
  * Every response is signed and bound to the request's nonce.
  * @module
  */
@@ -30,6 +31,11 @@ export interface ComputeAgentOptions {
   readonly specs?: () => ResultAsync<HardwareSpecs, SpecsError>;
   /** Serves `/v1/leases*`; without it those routes answer `501 not_implemented`. */
   readonly leases?: LeaseBackend;
+  /**
+   * Largest body of `POST /v1/leases/:id/jobs` (a job's input files, base64): allowed only once the
+   * claimed signer passes the caller filter; every other body is limited to 1 MiB. @default 256 MiB
+   */
+  readonly maxJobBodyBytes?: number;
   /** @default MAX_SKEW_MS */
   readonly maxSkewMs?: number;
   /** @default Date.now */
@@ -60,19 +66,20 @@ interface Session {
 }
 
 const MAX_BODY_BYTES = 1 << 20;
+const JOB_PATH = /^\/v1\/leases\/[0-9a-f]{32}\/jobs$/;
 
 class HttpError {
   constructor(readonly status: number, readonly type: string, readonly message: string) {}
 }
 
-function readBody(req: IncomingMessage): Promise<Uint8Array | HttpError> {
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | HttpError> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(new HttpError(413, "body_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`));
+      if (size > limit) {
+        resolve(new HttpError(413, "body_too_large", `request bodies are limited to ${limit} bytes here`));
         req.destroy();
       } else chunks.push(chunk);
     });
@@ -88,7 +95,7 @@ function readBody(req: IncomingMessage): Promise<Uint8Array | HttpError> {
  * await agent.listen(8091, "0.0.0.0")
  */
 export function createComputeAgent(options: ComputeAgentOptions): ComputeAgent {
-  const { signer, policy, launcher, nonces = createNonceStore(), specs, leases, maxSkewMs = MAX_SKEW_MS, now = Date.now, sessionIdleMs = 300_000, proverTimeoutMs = 600_000, log = () => {} } = options;
+  const { signer, policy, launcher, nonces = createNonceStore(), specs, leases, maxJobBodyBytes = 256 << 20, maxSkewMs = MAX_SKEW_MS, now = Date.now, sessionIdleMs = 300_000, proverTimeoutMs = 600_000, log = () => {} } = options;
   let session: Session | null = null;
   const endSession = () => {
     session?.prover.close();
@@ -188,7 +195,10 @@ export function createComputeAgent(options: ComputeAgentOptions): ComputeAgent {
     };
     const fail = (e: HttpError) => reply(e.status, { version: 1, type: "error", error: { type: e.type, message: e.message } });
 
-    const body = await readBody(req);
+    // A large job body is read only for a claimed signer the caller filter admits (the signature
+    // itself covers the body, so it can be checked only after reading it).
+    const bigBody = method === "POST" && leases !== undefined && JOB_PATH.test(path) && typeof claimedSigner === "string" && isSs58(claimedSigner) && (await checkCaller(claimedSigner, policy)).isOk();
+    const body = await readBody(req, bigBody ? maxJobBodyBytes : MAX_BODY_BYTES);
     if (body instanceof HttpError) return fail(body);
     const auth = await verifyRequest(req.headers, { method, path, body }, { ownHotkey: signer.address, nonces, nowMs: now(), maxSkewMs });
     if (auth.isErr()) {

@@ -2,9 +2,11 @@
  * Allocation (leases, compute.md §5.8): the request, the lease as its holder sees it, the errors
  * of lease operations and the {@link LeaseBackend} seam the agent calls. The Docker backend is
  * `createDockerLeaseBackend` (lease-backend.ts); an agent without one answers `not_implemented`.
+ * `engine` leases run evaluation jobs (§10.3; engine-messages.ts, lease-engine.ts).
  * @module
  */
 import { errAsync, type ResultAsync } from "neverthrow";
+import type { EngineJob, EngineJobAccepted, EngineJobStatus } from "./engine-messages.js";
 
 /** A lease request (JSON, schema-validated by `parseLeaseRequest`, unknown keys rejected). */
 export interface LeaseRequest {
@@ -21,11 +23,11 @@ export interface LeaseRequest {
   readonly shmBytes: number;
   /** At most the miner's `maxLeaseSeconds`. */
   readonly durationSeconds: number;
-  /** 1-8 OpenSSH keys (ed25519, ecdsa-p256/384, rsa >= 3072 bits), re-serialised without comments. */
+  /** 1-8 OpenSSH keys (ed25519, ecdsa-p256/384, rsa >= 3072 bits), re-serialised without comments; none for `engine`. */
   readonly sshPublicKeys: readonly string[];
   /** `name@sha256:...` from the miner's `allowedImages`. */
   readonly image: string;
-  /** `ssh` (interactive) or `engine` (the Crusades job runner of §10.3, not implemented yet). */
+  /** `ssh` (interactive) or `engine` (the Crusades evaluation job runner of §10.3; no SSH, no long-running container). */
   readonly kind: "ssh" | "engine";
 }
 
@@ -99,6 +101,9 @@ export type LeaseError =
   | { readonly type: "lease_not_found"; readonly message: string; readonly leaseId: string }
   | { readonly type: "not_holder"; readonly message: string; readonly leaseId: string }
   | { readonly type: "lease_not_active"; readonly message: string; readonly leaseId: string; readonly state: LeaseState }
+  | { readonly type: "wrong_lease_kind"; readonly message: string; readonly leaseId: string; readonly kind: LeaseRequest["kind"] }
+  | { readonly type: "lease_busy"; readonly message: string; readonly leaseId: string; readonly jobId: string }
+  | { readonly type: "job_not_found"; readonly message: string; readonly jobId: string }
   | { readonly type: "lease_backend_failed"; readonly message: string; readonly cause: unknown };
 
 /** The miner-side backend the agent calls; every operation names the (verified) caller. */
@@ -110,9 +115,17 @@ export interface LeaseBackend {
   list(holderHotkey: string): ResultAsync<readonly Lease[], LeaseError>;
   /** Replaces the lease's authorized keys (the holder's key rotation). */
   rotateKeys(leaseId: string, holderHotkey: string, sshPublicKeys: readonly string[]): ResultAsync<Lease, LeaseError>;
+  /** Starts an evaluation job on an active `engine` lease (one job at a time per lease). */
+  submitJob(leaseId: string, holderHotkey: string, job: EngineJob): ResultAsync<EngineJobAccepted, LeaseError>;
+  /** A job's state; a finished job carries its signed record and output files until the next job or the lease's end. */
+  getJob(leaseId: string, holderHotkey: string, jobId: string): ResultAsync<EngineJobStatus, LeaseError>;
+  /** Stops a running job (its containers are killed and removed); the job then finishes as `aborted`. */
+  cancelJob(leaseId: string, holderHotkey: string, jobId: string): ResultAsync<EngineJobStatus, LeaseError>;
 }
 
 const notYet = () => errAsync<never, LeaseError>({ type: "not_implemented", message: "this agent offers no leases (start it with a lease backend)" });
 
 /** A backend whose every operation answers `not_implemented` (an agent without leases). */
-export const UNIMPLEMENTED_LEASE_BACKEND: LeaseBackend = Object.freeze({ create: notYet, renew: notYet, release: notYet, get: notYet, list: notYet, rotateKeys: notYet });
+export const UNIMPLEMENTED_LEASE_BACKEND: LeaseBackend = Object.freeze({
+  create: notYet, renew: notYet, release: notYet, get: notYet, list: notYet, rotateKeys: notYet, submitJob: notYet, getJob: notYet, cancelJob: notYet,
+});

@@ -2,7 +2,7 @@
  * `crusades/compute`: hardware specs, proof-of-GPU (prover messages, verification, identification
  * with the `src/mfu` catalogue, failure counting), the compute score, caller policy, and signed
  * HTTP between validators and miner agents, and allocation: leased containers with enforced limits
- * and key-only SSH (spec compute.md).
+ * and key-only SSH, and engine leases that run evaluation steps for a validator (spec compute.md).
  * @module
  */
 export { checkCaller, DEFAULT_MIN_STAKE_TAO, isMinerDenied } from "./access.js";
@@ -11,6 +11,18 @@ export { createComputeAgent } from "./agent.js";
 export type { ComputeAgent, ComputeAgentOptions } from "./agent.js";
 export { UNIMPLEMENTED_LEASE_BACKEND } from "./allocation.js";
 export type { AppliedLimits, Lease, LeaseBackend, LeaseError, LeaseHealth, LeaseRequest, LeaseSshEndpoint, LeaseState } from "./allocation.js";
+export { createEngineRunner, createEngineTransport, engineJobLimits } from "./engine-client.js";
+export type { EngineLeaseError, EngineTransportOptions } from "./engine-client.js";
+export {
+  ENGINE_MESSAGE_VERSION, engineJobDigest, engineJobMessage, engineStatusMessage, MAX_ENGINE_FILES, parseEngineAccepted, parseEngineJobMessage, parseEngineStatus,
+} from "./engine-messages.js";
+export type { EngineFile, EngineJob, EngineJobAccepted, EngineJobLimits, EngineJobStatus, EngineOutputFile } from "./engine-messages.js";
+export { ENGINE_RECORD_DOMAIN, engineRecordMessage, signEngineRecord, verifyEngineRecord } from "./engine-record.js";
+export type { EngineRecord, EngineRecordFile, SignedEngineRecord } from "./engine-record.js";
+export { checkLeaseGpusVerified, UNVERIFIED_GPUS_FOR_TESTS } from "./engine-verify.js";
+export type { LeaseGpuEvidence, UnverifiedLeaseGpusError } from "./engine-verify.js";
+export { createLeaseEngine } from "./lease-engine.js";
+export type { LeaseEngine, LeaseEngineOptions } from "./lease-engine.js";
 export { authorizedKeysArchive, LEASE_SSH_DIR, LEASE_SSHD_COMMAND, LEASE_SSHD_CONFIG, leaseSshArchive, ustarArchive } from "./lease-archive.js";
 export type { ArchiveEntry } from "./lease-archive.js";
 export { createDockerLeaseBackend } from "./lease-backend.js";

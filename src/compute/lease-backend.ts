@@ -3,7 +3,8 @@
  * live free resources, creates the container with every limit, delivers the SSH files through
  * the archive API, reads the limits back, waits for sshd, and keeps the state in SQLite. Only the
  * holder may read, renew, rotate keys or release; expiry and health run on the backend's own
- * scheduler, restart-safe from the store.
+ * scheduler, restart-safe from the store. An `engine` lease (§10.3) reserves the same resources
+ * without a container of its own; its holder runs evaluation jobs on them through the engine.
  * @module
  */
 import { randomBytes } from "node:crypto";
@@ -11,6 +12,7 @@ import Docker from "dockerode";
 import { err, errAsync, ok, okAsync, type Result, ResultAsync } from "neverthrow";
 import { dockerCall } from "../evaluation/index.js";
 import type { Lease, LeaseBackend, LeaseError, LeaseRequest } from "./allocation.js";
+import type { LeaseEngine } from "./lease-engine.js";
 import { authorizedKeysArchive, leaseSshArchive } from "./lease-archive.js";
 import { type LeaseOffer, reserveResources } from "./lease-capacity.js";
 import {
@@ -53,6 +55,8 @@ export interface DockerLeaseBackendOptions {
   readonly tickMs?: number;
   /** How long a new container's sshd may take to answer. @default 20000 */
   readonly sshdStartTimeoutMs?: number;
+  /** Runs the jobs of `engine` leases (`createLeaseEngine`); without it engine leases answer `not_implemented`. */
+  readonly engine?: LeaseEngine;
   /** @default Date.now */
   readonly now?: () => number;
   readonly log?: (line: string) => void;
@@ -81,9 +85,9 @@ const lift = <T>(r: Result<T, LeaseError>): ResultAsync<T, LeaseError> => new Re
 export function createDockerLeaseBackend(options: DockerLeaseBackendOptions): DockerLeaseBackend {
   const {
     store, minerHotkey, offer, allowedImages, sshHost, docker = new Docker(), sshBindHost = "0.0.0.0", probeHost = "127.0.0.1", maxLeaseSeconds = 604_800,
-    allowUnenforcedDisk = false, pidsLimit = DEFAULT_LEASE_PIDS_LIMIT, healthIntervalMs = 60_000, tickMs = 5_000, sshdStartTimeoutMs = 20_000, now = Date.now, log = () => {},
+    allowUnenforcedDisk = false, pidsLimit = DEFAULT_LEASE_PIDS_LIMIT, healthIntervalMs = 60_000, tickMs = 5_000, sshdStartTimeoutMs = 20_000, engine, now = Date.now, log = () => {},
   } = options;
-  const rt: LeaseRuntime = { docker, store, now, log, probeHost, healthIntervalMs };
+  const rt: LeaseRuntime = { docker, store, now, log, probeHost, healthIntervalMs, onLeaseEnded: (id) => engine?.endLease(id) };
   let diskQuotaUnsupported = false;
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<void> | null = null;
@@ -108,6 +112,16 @@ export function createDockerLeaseBackend(options: DockerLeaseBackendOptions): Do
   }
   const activeLease = (leaseId: string, holder: string) =>
     owned(leaseId, holder).andThen((r) => (r.state === "active" ? ok(r) : err<LeaseRecord, LeaseError>({ type: "lease_not_active", leaseId, state: r.state, message: `lease ${leaseId} is ${r.state}` })));
+  const ofKind = (kind: LeaseRequest["kind"]) => (r: LeaseRecord): Result<LeaseRecord, LeaseError> =>
+    r.request.kind === kind ? ok(r) : err({ type: "wrong_lease_kind", leaseId: r.id, kind: r.request.kind, message: `lease ${r.id} is an ${r.request.kind} lease; this needs an ${kind} lease` });
+  /** The engine's answer for an owned `engine` lease (a job of an ended lease is gone). */
+  const withEngine = <T>(leaseId: string, holder: string, active: boolean, then: (e: LeaseEngine, r: LeaseRecord) => ResultAsync<T, LeaseError> | Result<T, LeaseError>): ResultAsync<T, LeaseError> => {
+    const r = (active ? activeLease(leaseId, holder) : owned(leaseId, holder)).andThen(ofKind("engine"));
+    if (r.isErr()) return errAsync(r.error);
+    if (engine === undefined) return errAsync({ type: "not_implemented", message: "this agent runs no engine jobs" });
+    const out = then(engine, r.value);
+    return out instanceof ResultAsync ? out : lift(out);
+  };
 
   /** Reserves resources and records the pending lease, one request at a time. */
   function reserve(holder: string, request: LeaseRequest): Promise<Result<LeaseRecord, LeaseError>> {
@@ -159,6 +173,14 @@ export function createDockerLeaseBackend(options: DockerLeaseBackendOptions): Do
     const { request } = record;
     const image = await resolvePinnedImage(docker, request.image);
     if (image.isErr()) return err(image.error);
+    if (request.kind === "engine") {
+      // No container of its own: the reservation is the lease; jobs run on it one at a time.
+      const atMs = now();
+      const active = stored(store.update(record.id, { state: "active", updatedAtMs: atMs }, { atMs, kind: "active", detail: { kind: "engine", imageId: image.value, sandboxProfile: engine?.sandboxProfile ?? null } }));
+      if (active.isErr()) return err(active.error);
+      log(`engine lease ${record.id} active for ${record.holderHotkey}: cpuset ${record.cpuset}`);
+      return ok(active.value ?? record);
+    }
     const base: LeaseContainerPlan = {
       leaseId: record.id, agentId: store.agentId, imageId: image.value, cpus: parseCpuset(record.cpuset) ?? [],
       cpuset: record.cpuset, cpuCores: request.cpuCores, memoryBytes: request.memoryBytes, shmBytes: request.shmBytes, diskBytes: request.diskBytes, pidsLimit,
@@ -196,7 +218,7 @@ export function createDockerLeaseBackend(options: DockerLeaseBackendOptions): Do
     const parsed = parseLeaseRequest(raw, "$.request");
     if (parsed.isErr()) return errAsync(parsed.error);
     const request = parsed.value;
-    if (request.kind === "engine") return errAsync({ type: "not_implemented", message: "engine leases (the remote evaluation backend, compute.md §10.3) are not implemented yet" });
+    if (request.kind === "engine" && engine === undefined) return errAsync({ type: "not_implemented", message: "this agent offers no engine leases (the remote evaluation backend, compute.md §10.3; start it with an engine work directory)" });
     const tooLong = durationError(request.durationSeconds, "$.request.durationSeconds");
     if (tooLong) return errAsync(tooLong);
     if (!allowedImages.includes(request.image)) return errAsync({ type: "image_not_allowed", image: request.image, message: `${request.image} is not one of this miner's allowed images` });
@@ -225,10 +247,16 @@ export function createDockerLeaseBackend(options: DockerLeaseBackendOptions): Do
         .andThen((r) => (r === null ? err<LeaseRecord, LeaseError>({ type: "lease_not_found", leaseId, message: `no lease ${leaseId}` }) : ok(r)))
         .map(toLease));
     },
+    submitJob: (leaseId, holder, job) =>
+      withEngine(leaseId, holder, true, (e, r) =>
+        allowedImages.includes(job.image) ? e.submit(toLease(r), store.agentId, job) : errAsync({ type: "image_not_allowed", image: job.image, message: `${job.image} is not one of this miner's allowed images` }),
+      ),
+    getJob: (leaseId, holder, jobId) => withEngine(leaseId, holder, false, (e, r) => e.status(toLease(r), jobId)),
+    cancelJob: (leaseId, holder, jobId) => withEngine(leaseId, holder, false, (e, r) => e.cancel(toLease(r), jobId)),
     rotateKeys(leaseId, holder, sshPublicKeys) {
       const keys = parseSshKeyList(sshPublicKeys);
       if (keys.isErr()) return errAsync(keys.error);
-      const lease = activeLease(leaseId, holder);
+      const lease = activeLease(leaseId, holder).andThen(ofKind("ssh"));
       if (lease.isErr()) return errAsync(lease.error);
       const { containerId, request } = lease.value;
       return dockerCall("deliver SSH keys", () => docker.getContainer(containerId ?? "").putArchive(Buffer.from(authorizedKeysArchive(keys.value)), { path: "/" }))
@@ -251,6 +279,7 @@ export function createDockerLeaseBackend(options: DockerLeaseBackendOptions): Do
       return finishLease(rt, releasing.value ?? r, "released", { by: "holder" }).map(toLease);
     },
     start() {
+      engine?.cleanup();
       return new ResultAsync(reconcileLeases(rt)).andThen((report) =>
         ResultAsync.fromSafePromise(tick()).map(() => {
           clearInterval(timer);
@@ -265,6 +294,7 @@ export function createDockerLeaseBackend(options: DockerLeaseBackendOptions): Do
       clearInterval(timer);
       timer = undefined;
       await ticking;
+      await engine?.close();
     },
   };
 }

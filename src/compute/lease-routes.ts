@@ -9,13 +9,18 @@
  * POST /v1/leases/:id/renew     {version, type: "lease.renew", durationSeconds}
  * POST /v1/leases/:id/keys      {version, type: "lease.keys", sshPublicKeys}
  * POST /v1/leases/:id/release   {version, type: "lease.release"}
+ * POST /v1/leases/:id/jobs      {version, type: "lease.job", job}          → {type: "lease.job.accepted", leaseId, jobId, jobDigest}
+ * GET  /v1/leases/:id/jobs/:job                                          → {type: "lease.job.status", state, ...}
+ * POST /v1/leases/:id/jobs/:job/cancel {version, type: "lease.job.cancel"} → {type: "lease.job.status", ...}
  * ```
  * @module
  */
 import type { Result, ResultAsync } from "neverthrow";
 import { match } from "ts-pattern";
 import type { Lease, LeaseBackend, LeaseError } from "./allocation.js";
-import { isLeaseId, LEASE_MESSAGE_VERSION, parseLeaseCreate, parseLeaseKeys, parseLeaseRelease, parseLeaseRenew } from "./lease-schema.js";
+import { ENGINE_MESSAGE_VERSION, engineStatusMessage, parseEngineJobMessage } from "./engine-messages.js";
+import { read } from "./json.js";
+import { guardFields, isLeaseId, LEASE_MESSAGE_VERSION, parseLeaseCreate, parseLeaseKeys, parseLeaseRelease, parseLeaseRenew } from "./lease-schema.js";
 
 /** A route's answer: a body for 200, or an error with its HTTP status. */
 export type LeaseRouteAnswer =
@@ -28,7 +33,8 @@ export function leaseErrorStatus(e: LeaseError): number {
     .with({ type: "invalid_lease_request" }, { type: "image_not_allowed" }, () => 400)
     .with({ type: "not_holder" }, () => 403)
     .with({ type: "lease_not_found" }, () => 404)
-    .with({ type: "no_capacity" }, { type: "lease_not_active" }, () => 409)
+    .with({ type: "no_capacity" }, { type: "lease_not_active" }, { type: "wrong_lease_kind" }, { type: "lease_busy" }, () => 409)
+    .with({ type: "job_not_found" }, () => 404)
     .with({ type: "limit_unenforceable" }, () => 422)
     .with({ type: "lease_backend_failed" }, () => 500)
     .with({ type: "not_implemented" }, () => 501)
@@ -58,6 +64,8 @@ export function routeLeaseRequest(backend: LeaseBackend, method: string, path: s
     if (method === "GET") return answer(backend.list(caller), (leases) => ({ version: LEASE_MESSAGE_VERSION, type: "lease.list", leases }));
     return Promise.resolve(notFound(method, path));
   }
+  const job = /^\/v1\/leases\/([^/?]+)\/jobs(?:\/([^/?]+)(\/cancel)?)?$/.exec(path);
+  if (job) return routeJob(backend, method, job[1] as string, job[2], job[3] !== undefined, body, caller);
   const m = /^\/v1\/leases\/([^/?]+)(?:\/(renew|keys|release))?$/.exec(path);
   if (!m) return Promise.resolve(notFound(method, path));
   const id = m[1] as string;
@@ -69,4 +77,28 @@ export function routeLeaseRequest(backend: LeaseBackend, method: string, path: s
     .with("renew", () => parsed(parseLeaseRenew(body), ({ durationSeconds }) => answer(backend.renew(id, caller, durationSeconds), one)))
     .with("keys", () => parsed(parseLeaseKeys(body), ({ sshPublicKeys }) => answer(backend.rotateKeys(id, caller, sshPublicKeys), one)))
     .otherwise(() => parsed(parseLeaseRelease(body), () => answer(backend.release(id, caller), one)));
+}
+
+function cancelBody(body: unknown): boolean {
+  return guardFields(() => {
+    const o = read.object(body, "$");
+    read.keys(o, "$", ["version", "type"]);
+    read.literal(o.version, "$.version", [ENGINE_MESSAGE_VERSION]);
+    read.literal(o.type, "$.type", ["lease.job.cancel"]);
+  }).isOk();
+}
+
+/** The job routes of an `engine` lease. */
+function routeJob(backend: LeaseBackend, method: string, id: string, jobId: string | undefined, cancel: boolean, body: unknown, caller: string): Promise<LeaseRouteAnswer> {
+  const path = `/v1/leases/${id}/jobs${jobId === undefined ? "" : `/${jobId}${cancel ? "/cancel" : ""}`}`;
+  if (!isLeaseId(id)) return Promise.resolve({ ok: false, status: 404, type: "lease_not_found", message: "lease ids are 32 lowercase hex digits" });
+  if (jobId === undefined) {
+    if (method !== "POST") return Promise.resolve(notFound(method, path));
+    return parsed(parseEngineJobMessage(body), (j) => answer(backend.submitJob(id, caller, j), (a) => ({ version: ENGINE_MESSAGE_VERSION, type: "lease.job.accepted", ...a })));
+  }
+  if (!isLeaseId(jobId)) return Promise.resolve({ ok: false, status: 404, type: "job_not_found", message: "job ids are 32 lowercase hex digits" });
+  if (!cancel) return method === "GET" ? answer(backend.getJob(id, caller, jobId), engineStatusMessage) : Promise.resolve(notFound(method, path));
+  if (method !== "POST") return Promise.resolve(notFound(method, path));
+  if (!cancelBody(body)) return Promise.resolve({ ok: false, status: 400, type: "invalid_lease_request", message: '$ must be {version: 1, type: "lease.job.cancel"}' });
+  return answer(backend.cancelJob(id, caller, jobId), engineStatusMessage);
 }

@@ -21,6 +21,8 @@ export interface LeaseRuntime {
   /** Where the agent reaches the published SSH ports (health probes). */
   readonly probeHost: string;
   readonly healthIntervalMs: number;
+  /** Called once a lease has ended (its engine job, if any, is stopped and forgotten). */
+  readonly onLeaseEnded?: (leaseId: string) => void;
 }
 
 /** States in which a lease holds resources. */
@@ -62,6 +64,7 @@ export function finishLease(rt: LeaseRuntime, record: LeaseRecord, state: "relea
     const failure = state === "failed" ? String(detail.reason ?? "failed") : record.failure;
     const r = stored(rt.store.update(record.id, { state, containerId: null, failure, updatedAtMs: atMs }, { atMs, kind: state, detail }));
     if (r.isOk() && r.value !== null) rt.log(`lease ${record.id} ${state}${state === "failed" ? `: ${failure}` : ""}`);
+    rt.onLeaseEnded?.(record.id);
     return r.isErr() ? err(r.error) : ok(r.value ?? record);
   });
 }

@@ -1,7 +1,8 @@
 /**
  * The lease daemon's own scheduler (compute.md §5.8): expiry from durable state (no `at` jobs,
  * restart-safe), retried releases, health checks (container running, sshd answering, GPU device
- * requests unchanged) and the reconciliation at start.
+ * requests unchanged) and the reconciliation at start. An `engine` lease has no container of its
+ * own: it is not health-checked, and containers of its jobs found at start are removed.
  * @module
  */
 import { err, ok, type Result } from "neverthrow";
@@ -34,7 +35,9 @@ export async function reconcileLeases(rt: LeaseRuntime): Promise<Result<Reconcil
   const failedLeases: string[] = [];
   for (const c of containers.value) {
     const lease = byId.get(c.leaseId);
-    if (lease !== undefined && (lease.state === "active" || lease.state === "releasing")) continue;
+    // An engine lease's containers are its jobs' evaluation containers: no job survives a restart.
+    const engineJob = lease?.request.kind === "engine" && lease.state === "active";
+    if (!engineJob && lease !== undefined && (lease.state === "active" || lease.state === "releasing")) continue;
     if (lease?.state === "pending") continue;
     const removed = await removeContainer(rt.docker, c.id);
     if (removed.isErr()) return err(backendFailed(removed.error));
@@ -43,7 +46,10 @@ export async function reconcileLeases(rt: LeaseRuntime): Promise<Result<Reconcil
   }
   const withContainer = new Set(containers.value.map((c) => c.leaseId));
   for (const lease of leases.value) {
-    const reason = lease.state === "pending" ? "the agent stopped while the lease was being created" : lease.state === "active" && !withContainer.has(lease.id) ? "the lease's container is gone" : null;
+    const reason =
+      lease.state === "pending" ? "the agent stopped while the lease was being created"
+      : lease.state === "active" && lease.request.kind !== "engine" && !withContainer.has(lease.id) ? "the lease's container is gone"
+      : null;
     if (reason === null) continue;
     const failed = await finishLease(rt, lease, "failed", { reason, by: "reconcile" });
     if (failed.isErr()) return err(failed.error);
@@ -97,7 +103,7 @@ export async function runLeaseTick(rt: LeaseRuntime): Promise<void> {
     let done;
     if (lease.state === "releasing") done = await finishLease(rt, lease, "released", { by: "scheduler" });
     else if (lease.expiresAtMs <= now) done = await finishLease(rt, lease, "expired", { expiresAtMs: lease.expiresAtMs });
-    else if (lease.health === null || now - lease.health.checkedAtMs >= rt.healthIntervalMs) done = await checkLeaseHealth(rt, lease);
+    else if (lease.request.kind !== "engine" && (lease.health === null || now - lease.health.checkedAtMs >= rt.healthIntervalMs)) done = await checkLeaseHealth(rt, lease);
     if (done?.isErr()) rt.log(`lease scheduler: lease ${lease.id}: ${done.error.message}`);
   }
 }

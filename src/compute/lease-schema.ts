@@ -28,11 +28,13 @@ export const MIN_LEASE_BYTES = Object.freeze({ memory: 64 << 20, disk: 64 << 20,
 
 const MAX_BYTES = Number.MAX_SAFE_INTEGER;
 const LEASE_ID = /^[0-9a-f]{32}$/;
-const PINNED_IMAGE = /^[a-z0-9][a-z0-9._/:-]{0,200}@sha256:[0-9a-f]{64}$/;
+/** An image pinned by digest: `name@sha256:<64 hex>`. */
+export const PINNED_IMAGE = /^[a-z0-9][a-z0-9._/:-]{0,200}@sha256:[0-9a-f]{64}$/;
 const STATES: readonly LeaseState[] = ["pending", "active", "releasing", "released", "expired", "failed"];
 const REQUEST_KEYS = ["gpuModel", "gpuCount", "cpuCores", "memoryBytes", "diskBytes", "shmBytes", "durationSeconds", "sshPublicKeys", "image", "kind"];
 
-function guard<T>(fn: () => T): Result<T, InvalidLeaseRequestError> {
+/** Runs a schema reader: a `FieldError` becomes `invalid_lease_request` naming its JSON path. */
+export function guardFields<T>(fn: () => T): Result<T, InvalidLeaseRequestError> {
   try {
     return ok(fn());
   } catch (e) {
@@ -70,6 +72,11 @@ function request(v: unknown, path: string): LeaseRequest {
   } else if (o.gpuModel !== undefined) throw new FieldError(`${path}.gpuModel must be absent when gpuCount is 0`);
   const memoryBytes = read.int(o.memoryBytes, `${path}.memoryBytes`, MIN_LEASE_BYTES.memory, MAX_BYTES);
   const shmBytes = read.int(o.shmBytes, `${path}.shmBytes`, MIN_LEASE_BYTES.shm, MAX_BYTES);
+  const kind = read.literal(o.kind, `${path}.kind`, ["ssh", "engine"] as const);
+  // An engine lease runs evaluation jobs only: nobody logs in.
+  if (kind === "engine" && o.sshPublicKeys !== undefined && read.array(o.sshPublicKeys, `${path}.sshPublicKeys`, MAX_LEASE_SSH_KEYS).length > 0) {
+    throw new FieldError(`${path}.sshPublicKeys must be empty for an engine lease (it has no SSH access)`);
+  }
   if (shmBytes > memoryBytes / 2) throw new FieldError(`${path}.shmBytes must be at most memoryBytes / 2 (${Math.floor(memoryBytes / 2)}), got ${shmBytes}`);
   return {
     ...(gpuModel === undefined ? {} : { gpuModel }),
@@ -79,9 +86,9 @@ function request(v: unknown, path: string): LeaseRequest {
     diskBytes: read.int(o.diskBytes, `${path}.diskBytes`, MIN_LEASE_BYTES.disk, MAX_BYTES),
     shmBytes,
     durationSeconds: read.int(o.durationSeconds, `${path}.durationSeconds`, MIN_LEASE_SECONDS, 366 * 86_400),
-    sshPublicKeys: sshKeys(o.sshPublicKeys, `${path}.sshPublicKeys`),
+    sshPublicKeys: kind === "engine" ? [] : sshKeys(o.sshPublicKeys, `${path}.sshPublicKeys`),
     image: read.string(o.image, `${path}.image`, PINNED_IMAGE, 300),
-    kind: read.literal(o.kind, `${path}.kind`, ["ssh", "engine"] as const),
+    kind,
   };
 }
 
@@ -91,7 +98,7 @@ function request(v: unknown, path: string): LeaseRequest {
  * @example parseLeaseRequest(JSON.parse(body).request)
  */
 export function parseLeaseRequest(value: unknown, path = "$"): Result<LeaseRequest, InvalidLeaseRequestError> {
-  return guard(() => request(value, path));
+  return guardFields(() => request(value, path));
 }
 
 function message(value: unknown, type: string, keys: readonly string[]): Record<string, unknown> {
@@ -104,27 +111,27 @@ function message(value: unknown, type: string, keys: readonly string[]): Record<
 
 /** `POST /v1/leases` body `{version, type: "lease.create", request}`. */
 export function parseLeaseCreate(value: unknown): Result<{ readonly request: LeaseRequest }, InvalidLeaseRequestError> {
-  return guard(() => ({ request: request(message(value, "lease.create", ["request"]).request, "$.request") }));
+  return guardFields(() => ({ request: request(message(value, "lease.create", ["request"]).request, "$.request") }));
 }
 
 /** `POST /v1/leases/:id/renew` body `{version, type: "lease.renew", durationSeconds}`. */
 export function parseLeaseRenew(value: unknown): Result<{ readonly durationSeconds: number }, InvalidLeaseRequestError> {
-  return guard(() => ({ durationSeconds: read.int(message(value, "lease.renew", ["durationSeconds"]).durationSeconds, "$.durationSeconds", MIN_LEASE_SECONDS, 366 * 86_400) }));
+  return guardFields(() => ({ durationSeconds: read.int(message(value, "lease.renew", ["durationSeconds"]).durationSeconds, "$.durationSeconds", MIN_LEASE_SECONDS, 366 * 86_400) }));
 }
 
 /** `POST /v1/leases/:id/release` body `{version, type: "lease.release"}`. */
 export function parseLeaseRelease(value: unknown): Result<Record<string, never>, InvalidLeaseRequestError> {
-  return guard(() => (message(value, "lease.release", []), {}));
+  return guardFields(() => (message(value, "lease.release", []), {}));
 }
 
 /** `POST /v1/leases/:id/keys` body `{version, type: "lease.keys", sshPublicKeys}`. */
 export function parseLeaseKeys(value: unknown): Result<{ readonly sshPublicKeys: readonly string[] }, InvalidLeaseRequestError> {
-  return guard(() => ({ sshPublicKeys: sshKeys(message(value, "lease.keys", ["sshPublicKeys"]).sshPublicKeys, "$.sshPublicKeys") }));
+  return guardFields(() => ({ sshPublicKeys: sshKeys(message(value, "lease.keys", ["sshPublicKeys"]).sshPublicKeys, "$.sshPublicKeys") }));
 }
 
 /** Reads SSH keys alone (the backend's key rotation). */
 export function parseSshKeyList(value: unknown, path = "$.sshPublicKeys"): Result<readonly string[], InvalidLeaseRequestError> {
-  return guard(() => sshKeys(value, path));
+  return guardFields(() => sshKeys(value, path));
 }
 
 const nullable = <T>(v: unknown, f: (x: unknown) => T): T | null => (v === null ? null : f(v));
@@ -196,10 +203,10 @@ function lease(v: unknown, p: string): Lease {
 
 /** A lease answer `{version, type: "lease", lease}` (holder side). */
 export function parseLeaseMessage(value: unknown): Result<Lease, InvalidLeaseRequestError> {
-  return guard(() => lease(message(value, "lease", ["lease"]).lease, "$.lease"));
+  return guardFields(() => lease(message(value, "lease", ["lease"]).lease, "$.lease"));
 }
 
 /** A list answer `{version, type: "lease.list", leases}` (holder side). */
 export function parseLeaseListMessage(value: unknown): Result<readonly Lease[], InvalidLeaseRequestError> {
-  return guard(() => read.array(message(value, "lease.list", ["leases"]).leases, "$.leases", 10_000).map((l, i) => lease(l, `$.leases[${i}]`)));
+  return guardFields(() => read.array(message(value, "lease.list", ["leases"]).leases, "$.leases", 10_000).map((l, i) => lease(l, `$.leases[${i}]`)));
 }

@@ -88,6 +88,10 @@ export interface ContainerSpecParameters {
   /** `--pids-limit`. */
   readonly pidsLimit: number;
   readonly gpus: GpuAssignment;
+  /** Host CPUs the container may run on (`CpusetCpus`, e.g. a lease's `"0-3"`); absent: any. */
+  readonly cpusetCpus?: string;
+  /** CPU time bound in units of 1e-9 CPUs (`NanoCpus`, e.g. `cores · 1e9`); absent: unbounded. */
+  readonly nanoCpus?: number;
   /** Open files (soft = hard); at most the engine's own hard limit. @default 65536 */
   readonly nofile?: number;
   /**
@@ -143,6 +147,8 @@ export function buildContainerSpec(p: ContainerSpecParameters): Docker.Container
   assertPositiveInteger(nofile, "nofile");
   const memlock = p.memlockBytes ?? null;
   if (memlock !== null && memlock !== -1) assertPositiveInteger(memlock, "memlockBytes");
+  if (p.cpusetCpus !== undefined && !/^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$/.test(p.cpusetCpus)) throw new TypeError(`cpusetCpus must be a cpuset list, got '${p.cpusetCpus}'`);
+  if (p.nanoCpus !== undefined) assertPositiveInteger(p.nanoCpus, "nanoCpus");
   const env: Record<string, string> = { ...BASE_ENV };
   for (const [key, value] of Object.entries(p.env ?? {})) {
     if (!ENV_ALLOWLIST.some((re) => re.test(key))) throw new TypeError(`environment variable ${key} is not in the sandbox allowlist`);
@@ -206,6 +212,8 @@ export function buildContainerSpec(p: ContainerSpecParameters): Docker.Container
       MemorySwappiness: 0,
       OomKillDisable: false,
       ShmSize: p.shmSizeBytes,
+      ...(p.cpusetCpus === undefined ? {} : { CpusetCpus: p.cpusetCpus }),
+      ...(p.nanoCpus === undefined ? {} : { NanoCpus: p.nanoCpus }),
       IpcMode: "private",
       PidMode: "",
       UTSMode: "",

@@ -41,6 +41,12 @@ export interface DockerRunnerOptions {
   readonly memlockBytes?: number | null;
   /** How long to wait for `supervisor/listening`. @default 120 s (protocol §3.2) */
   readonly listeningTimeoutMs?: number;
+  /** Host CPUs of every container (a lease's cpuset). @default any */
+  readonly cpusetCpus?: string;
+  /** CPU bound of every container in 1e-9 CPUs (a lease's `cores · 1e9`). @default unbounded */
+  readonly nanoCpus?: number;
+  /** Extra labels on every container (an engine lease labels its jobs with the lease). */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 const HARNESS = (module: string) => ["python3", "-I", "-B", "-m", `crusades_env.${module}`, "/crusades/in/params.json"];
@@ -128,7 +134,9 @@ export function createDockerRunner(options: DockerRunnerOptions): EvaluationRunn
     gpus: options.gpus,
     nofile: options.nofile ?? 65536,
     memlockBytes: options.memlockBytes ?? null,
-    labels: { "org.crusades.image": image.tag },
+    labels: { ...options.labels, "org.crusades.image": image.tag },
+    ...(options.cpusetCpus === undefined ? {} : { cpusetCpus: options.cpusetCpus }),
+    ...(options.nanoCpus === undefined ? {} : { nanoCpus: options.nanoCpus }),
   });
   return {
     kind: "docker",

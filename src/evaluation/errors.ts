@@ -70,6 +70,19 @@ export interface EvaluationAbortedError extends Base {
   readonly type: "evaluation_aborted";
 }
 
+/**
+ * A remote step (compute.md §10.3) could not be run or its answer could not be trusted: the host
+ * was unreachable, refused the job, or answered with a record that does not verify.
+ */
+export interface RemoteStepError extends Base {
+  readonly type: "remote_step_failed";
+  /** `unreachable` (transport, timeout), `refused` (the host's typed error), `bad_answer` (signature, hashes, binding). */
+  readonly reason: "unreachable" | "refused" | "bad_answer";
+  /** The host's error type for `refused` (e.g. `not_holder`, `image_not_allowed`), else `null`. */
+  readonly remoteType: string | null;
+  readonly cause: unknown;
+}
+
 /** Everything the image functions can fail with. */
 export type ImageError = DockerError | ImageBuildError;
 
@@ -80,4 +93,5 @@ export type EvaluationError =
   | EvaluationIoError
   | ScannerUnavailableError
   | LocalRunnerUnavailableError
+  | RemoteStepError
   | EvaluationAbortedError;

@@ -112,6 +112,8 @@ async function runIn(dir: RunDirectory, input: EvaluateRunInput): Promise<Result
   let verification: VerifyReport | null = null;
   let measured: MfuResult | null = null;
   let verifyMs = 0;
+  let referenceRemote: StepOutcome["remote"] = undefined;
+  let candidateRemote: StepOutcome["remote"] = undefined;
 
   const finish = async (status: RunResult["status"], errorCode: string | null, error: string | null, checks: readonly RunCheck[]): Promise<Result<RunResult, EvaluationError>> => {
     const P = RUN_ARTIFACT_PATHS;
@@ -122,12 +124,16 @@ async function runIn(dir: RunDirectory, input: EvaluateRunInput): Promise<Result
       sha256File(join(dir.runDir, P.referenceSummary)),
       sha256File(join(dir.runDir, "supervisor", "result.json")),
     ]);
+    const remote = runner.remoteHost ?? null;
+    // A remote host reports its own sandbox profile; an exception there is the run's profile.
+    const remoteProfile = [referenceRemote, candidateRemote].map((r) => r?.sandboxProfile).find((p) => p !== undefined && p !== "strict");
     const provenance: RunProvenance = {
       imageId: runner.provenance.imageId, imageTag: runner.provenance.imageTag, harnessHash: runner.provenance.harnessHash,
       referenceHarnessHash: reference?.harness_hash ?? null, scannerRulesHash: input.scannerRulesHash, hparamsHash: input.hparamsHash,
       codeSha256, seed: input.seed, taskId: runNo, initialStateSha256: initialSha, referenceStateSha256: referenceSha,
       candidateStateSha256: candidateSha, referenceJsonSha256: referenceJsonSha, supervisorResultSha256: supervisorSha,
-      device: runner.device, runner: runner.kind, sandboxProfile: runner.provenance.sandboxProfile, versions: reference?.versions ?? {},
+      device: runner.device, runner: runner.kind, sandboxProfile: remoteProfile ?? runner.provenance.sandboxProfile, versions: reference?.versions ?? {},
+      ...(remote === null ? {} : { remoteHost: { ...remote, referenceRecord: referenceRemote?.record ?? null, candidateRecord: candidateRemote?.record ?? null } }),
     };
     const keepFigures = status === "success" || errorCode === "insufficient_mfu";
     return ok({
@@ -154,10 +160,11 @@ async function runIn(dir: RunDirectory, input: EvaluateRunInput): Promise<Result
   if (refIn.isErr()) return err(refIn.error);
   progress({ kind: "phase", runNo, phase: "reference", state: "start", elapsedMs: performance.now() - t0 });
   const ref = await runner.runReference({
-    runId: `${input.runId}-ref`, dir, params: JSON.parse(params("reference")), deadlineMs: input.referenceDeadlineMs, signal: input.signal,
+    runId: `${input.runId}-ref`, taskId: runNo, dir, params: JSON.parse(params("reference")), deadlineMs: input.referenceDeadlineMs, signal: input.signal,
     onOutput: (line) => progress({ kind: "output", runNo, phase: "reference", line }),
   });
   if (ref.isErr()) return err(ref.error);
+  referenceRemote = ref.value.remote;
   referenceStep = record(ref.value, join(dir.logsDir, "reference.log"));
   progress({ kind: "phase", runNo, phase: "reference", state: "done", elapsedMs: performance.now() - t0 });
   if (ref.value.end === "aborted") return err(aborted());
@@ -184,10 +191,11 @@ async function runIn(dir: RunDirectory, input: EvaluateRunInput): Promise<Result
   }
   progress({ kind: "phase", runNo, phase: "candidate", state: "start", elapsedMs: performance.now() - t0 });
   const cand = await runner.runCandidate({
-    runId: `${input.runId}-cand`, dir, params: JSON.parse(params("candidate")), deadlineMs: input.candidateDeadlineMs, signal: input.signal,
+    runId: `${input.runId}-cand`, taskId: runNo, dir, params: JSON.parse(params("candidate")), deadlineMs: input.candidateDeadlineMs, signal: input.signal,
     onOutput: (line) => progress({ kind: "output", runNo, phase: "candidate", line }),
   });
   if (cand.isErr()) return err(cand.error);
+  candidateRemote = cand.value.remote;
   candidateStep = record(cand.value, join(dir.logsDir, "candidate.log"));
   progress({ kind: "phase", runNo, phase: "candidate", state: "done", elapsedMs: performance.now() - t0 });
   if (cand.value.end === "aborted") return err(aborted());

@@ -86,7 +86,7 @@ export interface EvaluationReport {
   readonly supersededRunIds: readonly string[];
   readonly score: SubmissionScore;
   readonly device: "cpu" | "cuda";
-  readonly runner: "docker" | "local";
+  readonly runner: EvaluationRunner["kind"];
   /** `false` on the CPU image / tiny model: MFU there is not comparable with GPU figures. */
   readonly mfuComparable: boolean;
   readonly durationMs: number;

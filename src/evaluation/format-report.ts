@@ -54,6 +54,8 @@ function runBlock(r: RunResult, kept: boolean): string[] {
     lines.push(`    ${"check".padEnd(20)} ${"status".padEnd(8)} ${"figure".padStart(14)}  ${"passes when".padEnd(22)} code`);
     lines.push(...r.checks.map(checkRow));
   }
+  const host = r.provenance.remoteHost;
+  if (host) lines.push(`  ran on lease ${host.leaseId} of miner ${host.hotkey} at ${host.endpoint} · GPUs ${host.gpuVerification === "pog" ? `verified by proof-of-GPU (${host.gpuModel ?? "-"})` : "NOT verified (tests only)"} · sandbox ${r.provenance.sandboxProfile}`);
   if (kept) lines.push(`  run directory ${r.runDir}`);
   return lines;
 }

@@ -10,13 +10,17 @@ export { CPU_MFU_NOTE, formatEvaluationJson, formatEvaluationText } from "./form
 export type { ReportContext } from "./format-report.js";
 export { evaluateRun } from "./evaluate-run.js";
 export type { EvaluateRunInput, RunProgress } from "./evaluate-run.js";
-export { createEvaluationRunner, imageHasDigest } from "./create-runner.js";
+export { createEvaluationRunner, hardLimit, imageHasDigest } from "./create-runner.js";
 export type { CreateEvaluationRunnerOptions, PreparedRunner } from "./create-runner.js";
 export { createDockerRunner } from "./docker-runner.js";
 export type { DockerRunnerOptions } from "./docker-runner.js";
 export { createLocalRunner, LOCAL_RUNNER_WARNING, prepareLocalHome, probeLocalPython } from "./local-runner.js";
 export type { LocalHome, LocalRunnerOptions } from "./local-runner.js";
-export type { EvaluationRunner, StepInput, StepOutcome } from "./runner.js";
+export type { EvaluationRunner, RemoteHostIdentity, RemoteStepEvidence, StepInput, StepOutcome } from "./runner.js";
+export { createRemoteRunner, REMOTE_FILE_NAME, REMOTE_STEP_DIRS } from "./remote-runner.js";
+export type { RemoteDir, RemoteFile, RemoteOutputFile, RemoteRunnerOptions, RemoteStepAnswer, RemoteStepJob, RemoteStepTransport } from "./remote-runner.js";
+export { checkRemoteHostIndependent, confirmOnSecondHost } from "./remote-policy.js";
+export type { CheckRemoteHostOptions, ConfirmOnSecondHostOptions, HostedEvaluation, RemoteHostConflictError, SecondHostError, SubmissionOwner } from "./remote-policy.js";
 export {
   BASE_ENV,
   buildContainerSpec,
@@ -40,7 +44,7 @@ export type { BuildRunParamsParameters, LocalPaths, RunDeadlines, RunParams, Run
 export { CONTAINER_UIDS, mountFlags, prepareRunDirectory, readSupervisorResult, readSupervisorTiming, writeInputFile } from "./run-dir.js";
 export type { MountFlags, PrepareRunDirectoryOptions, RunDirectory, SupervisorResult, TrustedFileProblem } from "./run-dir.js";
 export { sha256File } from "./run-result.js";
-export type { RunProvenance, RunResult, StepRecord } from "./run-result.js";
+export type { RemoteHostProvenance, RunProvenance, RunResult, StepRecord } from "./run-result.js";
 export { judgeRun, parsePostChecks } from "./verdict.js";
 export type { HarnessPostChecks, HostCheckId, JudgeRunInput, RunCheck, RunVerdict } from "./verdict.js";
 export { createRunSeed, dataSeed, torchSeed } from "./seed.js";
@@ -58,5 +62,6 @@ export type {
   ImageBuildError,
   ImageError,
   LocalRunnerUnavailableError,
+  RemoteStepError,
   ScannerUnavailableError,
 } from "./errors.js";

@@ -7,7 +7,15 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import type { MfuResult } from "../mfu/index.js";
 import type { TimedWall, VerifyDetails } from "../verify/index.js";
+import type { RemoteHostIdentity } from "./runner.js";
 import type { RunCheck } from "./verdict.js";
+
+/** The lease host of a remote run (compute.md §10.3) and the signed record of each step. */
+export interface RemoteHostProvenance extends RemoteHostIdentity {
+  /** The host's signed job records, verbatim (`null` when the step did not run there). */
+  readonly referenceRecord: unknown;
+  readonly candidateRecord: unknown;
+}
 
 /** Provenance of a run (§L.6); hashes are lowercase hex SHA-256, `null` when the file does not exist. */
 export interface RunProvenance {
@@ -28,7 +36,9 @@ export interface RunProvenance {
   readonly referenceJsonSha256: string | null;
   readonly supervisorResultSha256: string | null;
   readonly device: "cpu" | "cuda";
-  readonly runner: "docker" | "local";
+  readonly runner: "docker" | "local" | "remote";
+  /** The lease host that ran both steps, for a remote run; absent or `null` otherwise. */
+  readonly remoteHost?: RemoteHostProvenance | null;
   /** `"strict"`, or the name of an exception (§L.2). */
   readonly sandboxProfile: string;
   /** Library versions the reference reported. */

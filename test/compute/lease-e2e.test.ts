@@ -167,7 +167,9 @@ describe.skipIf(REASON !== null)(`leases in Docker${REASON ? ` (skipped: ${REASO
     expect((await remote({ durationSeconds: 7200 })).message).toMatch(/durationSeconds must be between 60 and this miner's maxLeaseSeconds 3600/);
     expect(await remote({ image: `crusades-lease-ssh@sha256:${"0".repeat(64)}` })).toMatchObject({ status: 400, remoteType: "image_not_allowed" });
     expect(await remote({ cpuCores: 3 })).toMatchObject({ status: 409, remoteType: "no_capacity" });
-    expect(await remote({ kind: "engine" })).toMatchObject({ status: 501, remoteType: "not_implemented" });
+    // An agent without an engine work directory offers no engine leases; an engine lease has no SSH keys.
+    expect(await remote({ kind: "engine", sshPublicKeys: [] })).toMatchObject({ status: 501, remoteType: "not_implemented" });
+    expect(await remote({ kind: "engine" })).toMatchObject({ status: 400, remoteType: "invalid_lease_request", message: expect.stringMatching(/sshPublicKeys must be empty for an engine lease/) });
     expect((await leases.list())._unsafeUnwrap().length).toBe(before);
 
     const lease = (await leases.create(request()))._unsafeUnwrap();

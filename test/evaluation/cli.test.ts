@@ -65,7 +65,10 @@ describe("crusades evaluate: arguments", () => {
   test.each([
     [["evaluate"], "exactly one train.py"],
     [["evaluate", "a.py", "b.py"], "exactly one train.py"],
-    [["evaluate", "local_test/single_gpu/train.py", "--runner", "ssh"], "--runner must be docker or local"],
+    [["evaluate", "local_test/single_gpu/train.py", "--runner", "ssh"], "--runner must be docker, local or remote"],
+    [["evaluate", "local_test/single_gpu/train.py", "--lease", "0123"], "--agent, --lease, --miner-hotkey and --pog-record go with --runner remote"],
+    [["evaluate", "local_test/single_gpu/train.py", "--runner", "remote"], "--runner remote needs --agent <url> --miner-hotkey <ss58> --lease <id>"],
+    [["evaluate", "local_test/single_gpu/train.py", "--runner", "remote", "--agent", "http://127.0.0.1:1", "--miner-hotkey", "5F", "--lease", "0123"], "--runner remote needs --pog-record <file>"],
     [["evaluate", "local_test/single_gpu/train.py", "--gpus", "0"], "--gpus must be an integer >= 1"],
     [["evaluate", "local_test/single_gpu/train.py", "--runs", "x"], "--runs must be an integer >= 1"],
     [["evaluate", "does-not-exist.py"], "no such file"],
