@@ -10,7 +10,8 @@ import { resolve } from "node:path";
 import { match } from "ts-pattern";
 import type { Hparams } from "../config/index.js";
 import {
-  createComputeClient, createEngineRunner, createLeaseClient, engineJobLimits, type Lease, type LeaseClientError, type LeaseGpuEvidence, type PogRecord, UNVERIFIED_GPUS_FOR_TESTS,
+  createComputeClient, createEngineRunner, createLeaseClient, engineJobLimits, type HotkeySigner, type Lease, type LeaseClientError, type LeaseGpuEvidence, type PogRecord,
+  UNVERIFIED_GPUS_FOR_TESTS,
 } from "../compute/index.js";
 import { computeHarnessHash, CPU_MODEL, findEnvironmentDir, type EvaluationRunner } from "../evaluation/index.js";
 import { loadSigner } from "./compute.js";
@@ -59,6 +60,38 @@ function readPogRecord(io: CliIo, file: string): PogRecord {
   return record;
 }
 
+/** One engine lease to evaluate on: the agent, its miner, the lease, and the GPU evidence. */
+export interface EngineLeaseTarget {
+  readonly agent: string;
+  readonly minerHotkey: string;
+  readonly leaseId: string;
+  /** A file of `crusades compute pog --json`, or `null` for {@link UNVERIFIED_GPUS_FOR_TESTS}. */
+  readonly pogRecordFile: string | null;
+  readonly coldkey: string | null;
+  /** `cpu` | `gpu`, or `undefined` to infer it from the lease's image name. */
+  readonly image?: string;
+}
+
+/** Reads the lease and builds its runner; a usage error names what is wrong with it. */
+export async function engineLeaseRunner(target: EngineLeaseTarget, signer: HotkeySigner, io: CliIo, hparams: Hparams): Promise<{ runner: EvaluationRunner; lease: Lease }> {
+  const client = createComputeClient({ baseUrl: target.agent, signer, minerHotkey: target.minerHotkey });
+  const got = await createLeaseClient(client).get(target.leaseId);
+  if (got.isErr()) throw new UsageError(`lease ${target.leaseId}: ${leaseErrorLine(got.error)}`);
+  const lease = got.value;
+  const gpus: LeaseGpuEvidence = target.pogRecordFile === null
+    ? UNVERIFIED_GPUS_FOR_TESTS
+    : { kind: "pog", record: readPogRecord(io, target.pogRecordFile), nowMs: Date.now(), allowedModels: hparams.basilica.gpu_models, validatorHotkey: signer.address };
+  const choice = target.image ?? (/(^|[-_/:])cpu([-_:.@]|$)/.test(lease.request.image) ? "cpu" : "gpu");
+  if (choice !== "cpu" && choice !== "gpu") throw new UsageError("a remote runner takes --image cpu or gpu (the image is the lease's)");
+  const environmentDir = findEnvironmentDir();
+  const runner = createEngineRunner({
+    client, lease, gpus, coldkey: target.coldkey, limits: engineJobLimits(hparams),
+    image: { device: choice === "cpu" ? "cpu" : "cuda", model: choice === "cpu" ? CPU_MODEL : hparams.benchmark_model_name, harnessHash: environmentDir === null ? null : (computeHarnessHash(environmentDir)?.hash ?? null) },
+  });
+  if (runner.isErr()) throw new UsageError(`lease ${target.leaseId}: ${runner.error.message}`);
+  return { runner: runner.value, lease };
+}
+
 /** Reads the lease and builds the runner; usage errors for missing flags, an unusable or unverified lease. */
 export async function prepareRemoteRunner(flags: RemoteRunnerFlags, io: CliIo, hparams: Hparams): Promise<PreparedRemoteRunner> {
   const { agent, lease: leaseId } = flags;
@@ -66,25 +99,9 @@ export async function prepareRemoteRunner(flags: RemoteRunnerFlags, io: CliIo, h
   if (agent === undefined || minerHotkey === undefined || leaseId === undefined) throw new UsageError("--runner remote needs --agent <url> --miner-hotkey <ss58> --lease <id> (an engine lease: crusades compute allocate --kind engine)");
   if (flags["pog-record"] === undefined && !flags["unverified-gpus"]) throw new UsageError("--runner remote needs --pog-record <file> (crusades compute pog --json of that miner) or --unverified-gpus (CPU image, your own code)");
   const signer = await loadSigner(io, flags["hotkey-file"]);
-  const client = createComputeClient({ baseUrl: agent, signer, minerHotkey });
-  const got = await createLeaseClient(client).get(leaseId);
-  if (got.isErr()) throw new UsageError(`--lease ${leaseId}: ${leaseErrorLine(got.error)}`);
-  const lease = got.value;
-  const warnings: string[] = [];
-  let gpus: LeaseGpuEvidence;
-  if (flags["pog-record"] !== undefined) {
-    gpus = { kind: "pog", record: readPogRecord(io, flags["pog-record"]), nowMs: Date.now(), allowedModels: hparams.basilica.gpu_models, validatorHotkey: signer.address };
-  } else {
-    gpus = UNVERIFIED_GPUS_FOR_TESTS;
-    warnings.push(UNVERIFIED_GPUS_WARNING);
-  }
-  const choice = flags.image ?? (/(^|[-_/:])cpu([-_:.@]|$)/.test(lease.request.image) ? "cpu" : "gpu");
-  if (choice !== "cpu" && choice !== "gpu") throw new UsageError("--runner remote takes --image cpu or gpu (the image is the lease's)");
-  const environmentDir = findEnvironmentDir();
-  const runner = createEngineRunner({
-    client, lease, gpus, coldkey: flags["miner-coldkey"] ?? null, limits: engineJobLimits(hparams),
-    image: { device: choice === "cpu" ? "cpu" : "cuda", model: choice === "cpu" ? CPU_MODEL : hparams.benchmark_model_name, harnessHash: environmentDir === null ? null : (computeHarnessHash(environmentDir)?.hash ?? null) },
-  });
-  if (runner.isErr()) throw new UsageError(`--lease ${leaseId}: ${runner.error.message}`);
-  return { runner: runner.value, lease, warnings };
+  const { runner, lease } = await engineLeaseRunner(
+    { agent, minerHotkey, leaseId, pogRecordFile: flags["pog-record"] ?? null, coldkey: flags["miner-coldkey"] ?? null, ...(flags.image === undefined ? {} : { image: flags.image }) },
+    signer, io, hparams,
+  );
+  return { runner, lease, warnings: flags["pog-record"] === undefined ? [UNVERIFIED_GPUS_WARNING] : [] };
 }

@@ -16,6 +16,7 @@ import type { Hparams } from "../config/index.js";
 import { CHAIN_FLAGS, CHAIN_FLAGS_HELP, chainTarget, connect, hotkeyOf } from "./chain-options.js";
 import { loadEffectiveHparams } from "./hparams.js";
 import { type CliIo, EXIT, parsePositiveInt, UsageError } from "./io.js";
+import { readRemoteHostsFile, remoteHostsFromFile } from "./validate-remote.js";
 
 export const VALIDATE_HELP = `Usage: crusades validate [options]
 
@@ -39,6 +40,10 @@ ${CHAIN_FLAGS_HELP}
   --api-key KEY               require X-API-Key (default: env DASHBOARD_API_KEY)
   --allow-private-hosts LIST  comma-separated hosts or addresses code may be fetched from even
                               though they are private (private deployments and tests; off by default)
+  --remote-hosts FILE         also evaluate on engine leases (compute.md §10.3; JSON: hosts with agent,
+                              minerHotkey, lease, pogRecord; relativeTolerance; ownGpus). A host
+                              never evaluates a submission of its own keys; a leader-changing
+                              result from a host is confirmed on a second, independent one
   --no-weights                never set weights (observer mode)
   --no-evaluate               ingest only
   --log-format F              text (default) | json (one JSON object per line)
@@ -65,6 +70,7 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
       "api-key": { type: "string" },
       "no-api": { type: "boolean", default: false },
       "allow-private-hosts": { type: "string" },
+      "remote-hosts": { type: "string" },
       "no-weights": { type: "boolean", default: false },
       "no-evaluate": { type: "boolean", default: false },
       "log-format": { type: "string", default: "text" },
@@ -90,6 +96,7 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
   const workDir = resolve(io.cwd, values["work-dir"] ?? join(io.env.TMPDIR ?? tmpdir(), "crusades-validator"));
   const sources: CommitmentSource[] = values.plain ? ["revealed", "plain"] : ["revealed"];
   const archiveUrl = archiveUrlOf(values, hparams, io);
+  const remoteFile = values["remote-hosts"] === undefined ? null : readRemoteHostsFile(io, values["remote-hosts"]);
 
   // Flags, keys and the chain are checked before the store is opened: a refused start creates no file.
   const hotkey = await hotkeyOf(values, io);
@@ -125,8 +132,10 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
       const listening = await api.listen();
       log.info("API listening", { url: listening.url });
     }
+    const remote = remoteFile === null ? null : remoteHostsFromFile(remoteFile, { io, hparams, client, log, signer: { address: hotkey.address, sign: (m) => hotkey.sign(m) } });
+    if (remote !== null) log.info("lease hosts", { usableNow: (await remote.runners()).map((r) => r.remoteHost?.hotkey), configured: remoteFile?.targets.length, ownGpus: remoteFile?.ownGpus });
     await runValidator({
-      store: store.value, client, hparams, hotkey, ...(archive ? { archive } : {}), runner: prepared.value.runner, workDir, numGpus, log, signal: controller.signal, sources,
+      store: store.value, client, hparams, hotkey, ...(remote === null ? {} : { remote }), ...(archive ? { archive } : {}), runner: prepared.value.runner, workDir, numGpus, log, signal: controller.signal, sources,
       evaluate: !values["no-evaluate"], setWeights: !values["no-weights"],
       ...(fromBlockText === undefined ? {} : { startBlock: Number(fromBlockText) }),
       ...(allowPrivateHosts.length > 0 ? { download: { allowPrivateHosts } } : {}),

@@ -14,6 +14,7 @@ import { evaluateNext, type EvaluateNextOutcome } from "./evaluate-next.js";
 import { ingestOnce, type IngestOnceParameters } from "./ingest.js";
 import type { IngestionSummary } from "./ingest-batch.js";
 import type { Logger } from "./logger.js";
+import type { RemoteHosts } from "./remote-hosts.js";
 import { maybeSetWeights, type MaybeSetWeightsOutcome } from "./set-weights.js";
 
 /** Options of {@link runValidator}. */
@@ -26,6 +27,8 @@ export interface RunValidatorOptions {
   /** The validator's hotkey: signs weights. */
   readonly hotkey: KeyringPair;
   readonly runner: EvaluationRunner;
+  /** Lease hosts to evaluate on besides (or instead of) `runner` (compute.md §10.3). */
+  readonly remote?: RemoteHosts;
   readonly workDir: string;
   readonly numGpus: number;
   readonly log: Logger;
@@ -146,6 +149,7 @@ export async function runValidator(o: RunValidatorOptions): Promise<void> {
         const outcome = await evaluateNext({
           store, hparams, runner: o.runner, workDir: o.workDir, numGpus: o.numGpus, currentBlock, evaluatorHotkey: o.hotkey.address, log, signal,
           ...(o.download ? { download: o.download } : {}),
+          ...(o.remote ? { remote: o.remote } : {}),
         });
         if (outcome.isErr()) return; // logged and deferred by evaluateNext (or aborted: re-queued at the next start)
         if (outcome.value === null) return;

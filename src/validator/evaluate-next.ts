@@ -7,7 +7,7 @@
 import { err, ok, type Result } from "neverthrow";
 import type { Hparams } from "../config/index.js";
 import { evaluateSubmission, type EvaluationError, type EvaluationReport, type EvaluationRunner } from "../evaluation/index.js";
-import { updateLeader } from "../scoring/index.js";
+import { scoreToBeat, updateLeader } from "../scoring/index.js";
 import {
   applyLeaderUpdate,
   classifySqliteError,
@@ -28,6 +28,7 @@ import {
 } from "../store/index.js";
 import { fetchCode, type FetchCodeOptions } from "../submission/index.js";
 import type { Logger } from "./logger.js";
+import { confirmLeaderChange, type ConfirmLeaderChangeError, type EvaluationPlace, hostsOfRuns, type NoEvaluationHostError, placesFor, type RemoteHosts } from "./remote-hosts.js";
 
 /** Inputs of {@link evaluateNext}. */
 export interface EvaluateNextParameters {
@@ -48,6 +49,12 @@ export interface EvaluateNextParameters {
   readonly signal?: AbortSignal;
   /** Called with each status change (the daemon's metrics, the CLI's progress). */
   readonly onStatus?: (submissionId: string, status: SubmissionStatus) => void;
+  /**
+   * Lease hosts to evaluate on (compute.md §10.3): a submission goes to one that shares no key
+   * with its owner (else `runner`), and a leader-changing result made there is confirmed on a
+   * second, independent host before it counts.
+   */
+  readonly remote?: RemoteHosts;
 }
 
 /** Rounds of void runs (each of `max_void_retries + 1` attempts) before a submission is abandoned. */
@@ -63,8 +70,8 @@ export interface EvaluateNextOutcome {
   readonly errorCode: string | null;
 }
 
-/** Errors of the stage: the store, or the evaluation machinery (engine, files, abort). */
-export type EvaluateNextError = StoreIoError | EvaluationError;
+/** Errors of the stage: the store, the evaluation machinery (engine, files, abort), or the lease hosts. */
+export type EvaluateNextError = StoreIoError | EvaluationError | NoEvaluationHostError | ConfirmLeaderChangeError;
 
 function setStatus(p: EvaluateNextParameters, id: string, status: SubmissionStatus, extra: Parameters<typeof updateSubmission>[2] = {}): void {
   updateSubmission(p.store, id, { ...extra, status });
@@ -160,11 +167,21 @@ async function evaluateOne(p: EvaluateNextParameters, s: SubmissionRow): Promise
     setStatus(p, s.submissionId, "duplicate", { errorCode: "duplicate_content", errorMessage: `same code as ${twin.submissionId}` });
     return ok({ submissionId: s.submissionId, status: "duplicate", finalScore: null, errorCode: "duplicate_content" });
   }
+  const owner = { hotkey: s.minerHotkey, coldkey: p.remote ? await p.remote.coldkeyOf(s.minerHotkey) : null };
+  let place: EvaluationPlace = { runner: p.runner, host: null };
+  if (p.remote) {
+    const places = await placesFor(p.remote, p.runner, owner);
+    // After a failure the next place is tried, so that one bad host does not hold a submission.
+    const chosen = places[current.machineryFailures % Math.max(1, places.length)];
+    if (chosen === undefined) return err({ type: "no_evaluation_host", message: `no lease host may evaluate a submission of ${s.minerHotkey} (each shares a key with it, or a coldkey is unknown) and the own runner is off` });
+    place = chosen;
+    p.log.info("evaluation host", { submission: s.submissionId, host: place.host?.hotkey ?? "own", lease: place.runner.remoteHost?.leaseId ?? null });
+  }
   setStatus(p, s.submissionId, "scanning");
   // Stored runs made under the current setup count; evaluateSubmission sets the others aside (§H.1).
   const previousRuns = runsOfSubmission(p.store, s.submissionId);
   const report = await evaluateSubmission({
-    code, hparams: p.hparams, runner: p.runner, workDir: p.workDir, numGpus: p.numGpus, uid: s.minerUid, previousRuns,
+    code, hparams: p.hparams, runner: place.runner, workDir: p.workDir, numGpus: p.numGpus, uid: s.minerUid, previousRuns,
     runIdPrefix: `${s.submissionId}-${Date.now().toString(36)}`,
     ...(p.signal ? { signal: p.signal } : {}),
     onProgress: (event) => {
@@ -182,9 +199,53 @@ async function evaluateOne(p: EvaluateNextParameters, s: SubmissionRow): Promise
     p.log.warn("stored runs were made under another image, harness, rule set or hparams; superseded", { submission: s.submissionId, runs: report.value.supersededRunIds });
   }
   const block = await p.currentBlock();
-  const outcome = finalise(p, s, report.value, block);
+  let final = report.value;
+  if (p.remote && final.score.status === "finished" && hostsOfRuns(final.runs).length > 0 && changesLeader(p, s, final.score.score, block)) {
+    const confirmed = await confirmOnAnotherHost(p, s, code, owner, final);
+    if (confirmed.isErr()) return err(confirmed.error);
+    final = confirmed.value;
+  }
+  const outcome = finalise(p, s, final, block);
   p.onStatus?.(s.submissionId, outcome.status);
   return ok(outcome);
+}
+
+/** Whether a score would take the lead now (§H.4). */
+function changesLeader(p: EvaluateNextParameters, s: SubmissionRow, score: number, block: number): boolean {
+  const toBeat = scoreToBeat(getLeaderState(p.store, s.specVersion), block, p.hparams.adaptive_threshold);
+  return toBeat === null || score > toBeat;
+}
+
+/**
+ * Re-evaluates a leader-changing result made on lease hosts on a second, independent place
+ * (§10.3); its runs are logged, not counted. Agreement gives the report with the lower score; a
+ * disagreement or a failed re-run sets the first runs aside (superseded) and fails the attempt, so
+ * that the submission is evaluated again, on another host, after the backoff.
+ */
+async function confirmOnAnotherHost(p: EvaluateNextParameters, s: SubmissionRow, code: Uint8Array, owner: { hotkey: string; coldkey: string | null }, first: EvaluationReport): Promise<Result<EvaluationReport, EvaluateNextError>> {
+  const remote = p.remote!;
+  p.log.info("leader-changing result from a lease host; confirming on a second host", { submission: s.submissionId, score: first.score.status === "finished" ? first.score.score : null });
+  const confirmed = await confirmLeaderChange({
+    remote, own: p.runner, owner, first,
+    evaluate: (runner) =>
+      evaluateSubmission({
+        code, hparams: p.hparams, runner, workDir: p.workDir, numGpus: p.numGpus, uid: s.minerUid, runIdPrefix: `${s.submissionId}-confirm-${Date.now().toString(36)}`,
+        ...(p.signal ? { signal: p.signal } : {}),
+        onProgress: (event) => {
+          if (event.kind === "run" && event.state === "done" && event.result) p.log.info("confirmation run done", { submission: s.submissionId, run: event.runNo, status: event.result.status, mfu: event.result.mfu, errorCode: event.result.errorCode });
+        },
+      }),
+  });
+  if (confirmed.isErr()) {
+    if (confirmed.error.type === "second_host_rejected") {
+      supersedeRuns(p.store, s.submissionId, first.runs.map((r) => r.runId));
+      p.log.warn("second host did not confirm; the first runs are set aside", { submission: s.submissionId, reason: confirmed.error.reason, error: confirmed.error.message });
+    }
+    return err(confirmed.error);
+  }
+  const { score, second } = confirmed.value;
+  p.log.info("leader-changing result confirmed", { submission: s.submissionId, score, secondHost: second.host?.hotkey ?? "own" });
+  return ok({ ...first, score: first.score.status === "finished" ? { ...first.score, score } : first.score });
 }
 
 /** Machinery failures (engine, files) of one submission before it is failed for an operator. */

@@ -83,6 +83,13 @@ describe("chopsticks spec 218", () => {
     expect(tooFast).toMatchObject({ type: "WeightsPrecheck", check: "SettingWeightsTooFast" });
   });
 
+  test("behavior: the coldkey owning a hotkey (Owner), null for an unowned one", async () => {
+    const q = client.api.query as unknown as Record<string, Record<string, { key(...a: unknown[]): string }>>;
+    await rpc("dev_setStorage", [[[q["subtensorModule"]!["owner"]!.key(bob.address), u8aToHex(dave.publicKey)]]]);
+    expect((await client.readOwner(bob.address))._unsafeUnwrap()).toBe(dave.address);
+    expect((await client.readOwner(new Keyring({ type: "sr25519", ss58Format: 42 }).addFromUri("//Nobody").address))._unsafeUnwrap()).toBeNull();
+  });
+
   test("behavior: the hash of a block by number; none past the head", async () => {
     const head = (await client.readHead())._unsafeUnwrap();
     expect((await client.blockHashAt(head.number))._unsafeUnwrap()).toBe(head.hash);

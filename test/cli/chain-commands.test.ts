@@ -3,7 +3,7 @@
  * bin/crusades.ts) before connecting to anything or creating a file; `submit --dry-run` refuses a
  * file the static scan rejects, with nothing sent. Chain paths: test/miner and test/e2e.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -82,6 +82,15 @@ describe("crusades submit", () => {
   });
 });
 
+const HOST = { agent: "http://127.0.0.1:8091", minerHotkey: "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY", lease: "0".repeat(32), pogRecord: "pog.json" };
+let remoteFiles = 0;
+/** A --remote-hosts file in the test directory. */
+function remoteHosts(content: unknown): string {
+  const name = `remote-${remoteFiles++}.json`;
+  writeFileSync(path.join(dir, name), JSON.stringify(content));
+  return name;
+}
+
 describe("crusades validate and status", () => {
   test("error: bad flags are refused before the store is created", async () => {
     for (const [args, message] of [
@@ -91,6 +100,12 @@ describe("crusades validate and status", () => {
       [["--from-block", "1e3"], "--from-block must be a block number"],
       [["--gpus", "0"], "--gpus must be an integer >= 1"],
       [["--wallet.path", path.join(dir, "no-wallets"), "--network", "ws://127.0.0.1:1"], "no-wallets"],
+      [["--remote-hosts", "missing.json"], "--remote-hosts missing.json: cannot read a JSON object"],
+      [["--remote-hosts", remoteHosts({ hosts: [] })], "hosts must be a non-empty array"],
+      [["--remote-hosts", remoteHosts({ hosts: [{ ...HOST, ssh: "x" }] })], "hosts[0].ssh is not a known field"],
+      [["--remote-hosts", remoteHosts({ hosts: [{ ...HOST, pogRecord: undefined }] })], "needs exactly one of pogRecord"],
+      [["--remote-hosts", remoteHosts({ hosts: [{ ...HOST, agent: "miner:8091" }] })], "hosts[0].agent must be an http(s) URL"],
+      [["--remote-hosts", remoteHosts({ hosts: [HOST], relativeTolerance: 2 })], "relativeTolerance must be a number in [0, 1)"],
     ] as const) {
       await expect(runValidate([...args, "--db", "v.db"], io().io)).rejects.toThrow(message);
     }

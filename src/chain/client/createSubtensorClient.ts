@@ -26,6 +26,7 @@ import { redactUrl, withTimeout, type ChainConnectionError, type ChainRpcError, 
 import { readMetagraph, readSubnetWeightParameters, uidOfHotkey, type Metagraph, type MetagraphError, type WeightParameters } from "./metagraph.js";
 import {
   payFee,
+  readOwner,
   readStake,
   verifyPayment,
   type PayFeeError,
@@ -98,6 +99,8 @@ export interface SubtensorClient {
   verifyPayment(params: VerifyPaymentParameters): ResultAsync<PaymentVerification, VerifyPaymentError>;
   /** Alpha staked by `coldkey` on `hotkey` in `netuid`. */
   readStake(coldkey: string, hotkey: string, netuid: number): ResultAsync<bigint, ChainTimeoutError | ChainRpcError>;
+  /** The coldkey that owns `hotkey` (`Owner`), `null` when none. */
+  readOwner(hotkey: string): ResultAsync<string | null, ChainTimeoutError | ChainRpcError>;
   /** Signs and sends any call (e.g. one built with the offline builders). */
   submit(call: ChainCall, signer: KeyringPair, options?: SubmitOptions): ResultAsync<TransactionOutcome, SubmitError>;
   /** Closes the connection the client opened (not an injected ApiPromise). */
@@ -141,6 +144,7 @@ function clientOf(ctx: ClientContext, ownsApi: boolean): SubtensorClient {
     payFee: (params) => payFee(ctx, params),
     verifyPayment: (params) => verifyPayment(ctx, params),
     readStake: (coldkey, hotkey, netuid) => readStake(ctx, coldkey, hotkey, netuid),
+    readOwner: (hotkey) => readOwner(ctx, hotkey),
     submit: (call, signer, options) => submitCall(ctx, call, signer, options),
     disconnect: async () => {
       if (ownsApi) await ctx.api.disconnect();
