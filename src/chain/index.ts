@@ -137,6 +137,7 @@ export type {
   CommitmentRateLimitedError,
   DispatchFailedError,
   HotkeyNotRegisteredError,
+  RevealRoundTooEarlyError,
   SubnetNotFoundError,
   TransactionRejectedError,
   UnknownNetworkError,

@@ -6,6 +6,7 @@
  */
 import { err, ok, type Result } from "neverthrow";
 import type { WeightsPrecheckError } from "./client/errors.js";
+import { checkRevealRoundAhead } from "./revealRoundPrecheck.js";
 import { QUICKNET_GENESIS_TIME_SECONDS, QUICKNET_PERIOD_SECONDS } from "../timelock/index.js";
 
 /** What the checks need from the chain. */
@@ -108,4 +109,18 @@ export function weightsRevealRound(params: WeightsRevealRoundParameters): bigint
   const target = Math.floor(nowSeconds) + (start + 3 - b) * blockTimeSeconds;
   const round = Math.floor((target - QUICKNET_GENESIS_TIME_SECONDS) / QUICKNET_PERIOD_SECONDS);
   return BigInt(Math.max(1, round));
+}
+
+/**
+ * The pool's check of a timelocked weights commit (chain.md §8.4): `reveal_round ≥
+ * Drand.LastStoredRound`, else `InvalidRevealRound`; `lastStoredRound` is `null` on a runtime
+ * without the Drand pallet.
+ *
+ * @example
+ * ```ts
+ * precheckWeightsRevealRound(999n, 1000n); // Err({ type: "WeightsPrecheck", check: "InvalidRevealRound", … })
+ * ```
+ */
+export function precheckWeightsRevealRound(round: bigint, lastStoredRound: bigint | null): Result<bigint, WeightsPrecheckError> {
+  return checkRevealRoundAhead(round, lastStoredRound, { allowStored: true }).mapErr((e) => ({ type: "WeightsPrecheck", message: e.message, check: "InvalidRevealRound" }));
 }

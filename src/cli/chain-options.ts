@@ -4,8 +4,9 @@
  * @module
  */
 import type { KeyringPair } from "@polkadot/keyring/types";
-import { createSubtensorClient, loadColdkey, loadHotkey, type SubtensorClient, type WalletLocation } from "../chain/index.js";
+import { createSubtensorClient, loadColdkey, loadHotkey, type SubtensorClient, type UnlockOptions, type WalletLocation } from "../chain/index.js";
 import { type CliIo, UsageError } from "./io.js";
+import { terminalPassword, terminalStreams, type PromptStreams } from "./password-prompt.js";
 
 /** parseArgs option specs of the shared flags. */
 export const CHAIN_FLAGS = {
@@ -48,16 +49,27 @@ export async function connect(values: ChainValues, io: CliIo, timeoutMs = 30_000
   return client.value;
 }
 
-/** Loads the hotkey (encrypted hotkeys take their password from btwallet's `BT_PW_…` variable). */
-export async function hotkeyOf(values: ChainValues, io: CliIo): Promise<KeyringPair> {
-  const key = await loadHotkey(walletLocation(values, io), { env: io.env });
+/** `env` for btwallet's `BT_PW_…` variable, plus a terminal prompt when `terminal` is a TTY. */
+function unlockOptions(io: CliIo, label: string, terminal: PromptStreams): UnlockOptions {
+  const password = terminalPassword(label, terminal);
+  return password === undefined ? { env: io.env } : { env: io.env, password };
+}
+
+/**
+ * Loads the hotkey. An encrypted one takes its password from btwallet's `BT_PW_…` variable, else
+ * from a prompt when `terminal` is a TTY.
+ */
+export async function hotkeyOf(values: ChainValues, io: CliIo, terminal: PromptStreams = terminalStreams()): Promise<KeyringPair> {
+  const location = walletLocation(values, io);
+  const key = await loadHotkey(location, unlockOptions(io, `${location.wallet}/${location.hotkey}`, terminal));
   if (key.isErr()) throw new UsageError(key.error.message);
   return key.value;
 }
 
-/** Loads the coldkey (needed for payments only). */
-export async function coldkeyOf(values: ChainValues, io: CliIo): Promise<KeyringPair> {
-  const key = await loadColdkey(walletLocation(values, io), { env: io.env });
+/** Loads the coldkey (needed for payments only); its password comes as for {@link hotkeyOf}. */
+export async function coldkeyOf(values: ChainValues, io: CliIo, terminal: PromptStreams = terminalStreams()): Promise<KeyringPair> {
+  const location = walletLocation(values, io);
+  const key = await loadColdkey(location, unlockOptions(io, `${location.wallet}/coldkey`, terminal));
   if (key.isErr()) throw new UsageError(key.error.message);
   return key.value;
 }

@@ -12,10 +12,11 @@ import type { Result } from "neverthrow";
 import { match } from "ts-pattern";
 import { parseSizeBytes } from "../config/index.js";
 import {
-  collectSpecs, computeScore, createComputeAgent, createComputeClient, createDockerLeaseBackend, createLeaseClient, createLeaseEngine, createNonceStore, createProcessProverLauncher,
+  collectSpecs, computeScore, createChainCallerLookup, createComputeAgent, createComputeClient, createDockerLeaseBackend, createLeaseClient, createLeaseEngine, createNonceStore, createProcessProverLauncher,
   formatLeaseText, type HotkeySigner, hotkeySignerFromUri, LEASE_IMAGE_TAG, type Lease, type LeaseBackend, type LeaseClientError, leaseKnownHostsLine, leaseSshCommand,
   openLeaseStore, parseCpuset, parseLeaseRequest, pinnedImageReference, type PogPrecision, runPog, signSpecsReport, validateScoreTable,
 } from "../compute/index.js";
+import { connect } from "./chain-options.js";
 import { type CliIo, EXIT, readInputFile, UsageError } from "./io.js";
 
 export const COMPUTE_HELP = `Usage: crusades compute <command> [options]
@@ -27,12 +28,14 @@ Commands:
         run proof-of-GPU against a miner agent (signed with the validator hotkey)
   serve [--host 0.0.0.0] [--port 8091] [--allow-hotkeys a,b] [--allow-coldkeys a,b]
         [--deny-hotkeys a,b] [--deny-coldkeys a,b] [--device auto|cuda|cpu] [--python python3]
-        [--nonce-file <path>]
+        [--nonce-file <path>] [--netuid N --network finney|test|local|ws://...] [--min-stake-tao 10000]
+        [--allow-only]
         [--leases-db <file> --ssh-host <public address> [--lease-images ref,...] [--lease-cpus 0-7]
          [--lease-memory 64g] [--lease-disk 500g] [--lease-gpus uuid=model,...]
          [--max-lease-seconds 604800] [--allow-unenforced-disk] [--engine-dir <dir>]]
         the miner agent: answers proof-of-GPU, reports specs and (with --leases-db) offers leases
-        to permitted validators; --engine-dir (root, on a noexec,nosuid,nodev filesystem
+        to permitted validators: allow-listed ones, and with --netuid those registered there with
+        a validator permit and at least --min-stake-tao of stake (read from the chain); --engine-dir (root, on a noexec,nosuid,nodev filesystem
         for the strict sandbox) also offers engine leases, whose holders run evaluation steps
   specs [--data-dir <dir>] [--sign]
         print this host's hardware specs as JSON (signed with the hotkey with --sign)
@@ -198,20 +201,30 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
     "leases-db": { type: "string" }, "ssh-host": { type: "string" }, "lease-images": { type: "string" }, "lease-cpus": { type: "string" }, "lease-memory": { type: "string" },
     "lease-disk": { type: "string" }, "lease-gpus": { type: "string" }, "max-lease-seconds": { type: "string" }, "allow-unenforced-disk": { type: "boolean", default: false },
     "engine-dir": { type: "string" },
+    netuid: { type: "string" }, network: { type: "string" }, "min-stake-tao": { type: "string" }, "allow-only": { type: "boolean", default: false },
   } });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got '${values.port}'`);
   if (!["auto", "cuda", "cpu"].includes(values.device)) throw new UsageError(`--device must be auto, cuda or cpu`);
+  const netuid = values.netuid === undefined ? undefined : intFlag(values.netuid, "--netuid");
+  if (netuid === undefined && (values.network !== undefined || values["min-stake-tao"] !== undefined)) throw new UsageError("--network and --min-stake-tao go with --netuid (the subnet whose validators may call)");
+  const minStakeTao = values["min-stake-tao"] === undefined ? undefined : Number(values["min-stake-tao"]);
+  if (minStakeTao !== undefined && !(Number.isFinite(minStakeTao) && minStakeTao >= 0)) throw new UsageError(`--min-stake-tao must be a number >= 0, got '${values["min-stake-tao"]}'`);
   const signer = await loadSigner(io, values["hotkey-file"]);
   const allowHotkeys = list(values["allow-hotkeys"]);
   const allowColdkeys = list(values["allow-coldkeys"]);
-  // No metagraph lookup is wired yet: only allow-listed validators are accepted (fail closed).
-  if (allowHotkeys.length === 0) io.stderr("crusades: warning: no --allow-hotkeys and no metagraph lookup: every caller will be rejected\n");
+  // Without a netuid there is no metagraph lookup: only allow-listed validators are accepted (fail closed).
+  if (allowHotkeys.length === 0 && allowColdkeys.length === 0 && (netuid === undefined || values["allow-only"])) io.stderr("crusades: warning: no --allow-hotkeys and no metagraph lookup (--netuid): every caller will be rejected\n");
+  const chain = netuid === undefined ? null : await connect({ network: values.network }, io);
+  const lookup = chain === null || netuid === undefined ? undefined : createChainCallerLookup(chain, netuid);
   if (values["engine-dir"] !== undefined && values["leases-db"] === undefined) throw new UsageError("--engine-dir needs --leases-db (engine leases are leases)");
   const leases = values["leases-db"] === undefined ? undefined : await leaseBackend(values, io, signer);
   const agent = createComputeAgent({
     signer,
-    policy: { allowHotkeys, allowColdkeys, denyHotkeys: list(values["deny-hotkeys"]), denyColdkeys: list(values["deny-coldkeys"]) },
+    policy: {
+      allowHotkeys, allowColdkeys, denyHotkeys: list(values["deny-hotkeys"]), denyColdkeys: list(values["deny-coldkeys"]), allowOnly: values["allow-only"],
+      ...(minStakeTao === undefined ? {} : { minStakeTao }), ...(lookup === undefined ? {} : { lookup }),
+    },
     launcher: createProcessProverLauncher({ python: values.python, args: ["--device", values.device], onLog: (t) => io.stderr(t) }),
     nonces: createNonceStore({ persistPath: values["nonce-file"] }),
     specs: () => collectSpecs(),
@@ -219,9 +232,9 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
     log: (line) => io.stderr(`${new Date().toISOString()} ${line}\n`),
   });
   const address = await agent.listen(port, values.host);
-  io.stdout(`compute agent ${signer.address} listening on http://${address.host}:${address.port}${leases ? " (leases on)" : ""}\n`);
+  io.stdout(`compute agent ${signer.address} listening on http://${address.host}:${address.port}${leases ? " (leases on)" : ""}${netuid === undefined ? "" : ` (validators of netuid ${netuid})`}\n`);
   await new Promise<void>((done) => {
-    const stop = () => void agent.close().then(() => leases?.close()).then(done);
+    const stop = () => void agent.close().then(() => leases?.close()).then(() => chain?.disconnect()).then(done);
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });

@@ -147,7 +147,9 @@ export function createComputeAgent(options: ComputeAgentOptions): ComputeAgent {
         endSession();
         return inv;
       }
-      const gpus = Array.isArray(inv.gpus) ? inv.gpus : [];
+      // GPUs under a live lease are not offered: challenging them would disturb the lease (§10.2).
+      const leased = new Set(leases?.leasedGpuUuids?.() ?? []);
+      const gpus = (Array.isArray(inv.gpus) ? inv.gpus : []).filter((g: { uuid?: unknown }) => !leased.has(String(g.uuid)));
       session = { ...s, gpus: gpus.map((g: { index?: unknown }) => Number(g.index)) };
       return { version: 1, type: "pog.prepared", sessionId: s.id, device: inv.device, gpus };
     }

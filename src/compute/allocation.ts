@@ -121,6 +121,8 @@ export interface LeaseBackend {
   getJob(leaseId: string, holderHotkey: string, jobId: string): ResultAsync<EngineJobStatus, LeaseError>;
   /** Stops a running job (its containers are killed and removed); the job then finishes as `aborted`. */
   cancelJob(leaseId: string, holderHotkey: string, jobId: string): ResultAsync<EngineJobStatus, LeaseError>;
+  /** UUIDs of the GPUs live leases hold: proof-of-GPU does not challenge them (compute.md §10.2). */
+  leasedGpuUuids?(): readonly string[];
 }
 
 const notYet = () => errAsync<never, LeaseError>({ type: "not_implemented", message: "this agent offers no leases (start it with a lease backend)" });

@@ -8,6 +8,8 @@
 export { checkCaller, DEFAULT_MIN_STAKE_TAO, isMinerDenied } from "./access.js";
 export type { CallerAcceptance, CallerPolicy, CallerRejectedError, ValidatorStanding } from "./access.js";
 export { createComputeAgent } from "./agent.js";
+export { createChainCallerLookup } from "./chain-lookup.js";
+export type { ChainCallerLookupOptions } from "./chain-lookup.js";
 export type { ComputeAgent, ComputeAgentOptions } from "./agent.js";
 export { UNIMPLEMENTED_LEASE_BACKEND } from "./allocation.js";
 export type { AppliedLimits, Lease, LeaseBackend, LeaseError, LeaseHealth, LeaseRequest, LeaseSshEndpoint, LeaseState } from "./allocation.js";

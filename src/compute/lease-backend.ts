@@ -247,6 +247,7 @@ export function createDockerLeaseBackend(options: DockerLeaseBackendOptions): Do
         .andThen((r) => (r === null ? err<LeaseRecord, LeaseError>({ type: "lease_not_found", leaseId, message: `no lease ${leaseId}` }) : ok(r)))
         .map(toLease));
     },
+    leasedGpuUuids: () => stored(store.list({ states: LIVE_STATES })).map((held) => held.flatMap((r) => r.gpuUuids)).unwrapOr([]),
     submitJob: (leaseId, holder, job) =>
       withEngine(leaseId, holder, true, (e, r) =>
         allowedImages.includes(job.image) ? e.submit(toLease(r), store.agentId, job) : errAsync({ type: "image_not_allowed", image: job.image, message: `${job.image} is not one of this miner's allowed images` }),

@@ -113,6 +113,24 @@ describe("chopsticks spec 218", () => {
     expect((await client.readRevealedCommitments(1))._unsafeUnwrapErr().type).toBe("UnsupportedStorage"); // no reveal on spec 218
   });
 
+  test("error: a timelocked commit with blocksUntilReveal 0 sends nothing", async () => {
+    // Spec 218 has no Drand pallet: the LastStoredRound check is covered in precheck.test.ts.
+    expect((client.api.query as unknown as Record<string, unknown>)["drand"]).toBeUndefined();
+    const before = (await client.blockNumber())._unsafeUnwrap();
+    const refused = (await client.commitTimelocked({ netuid: 1, text: "x", signer: alice, blocksUntilReveal: 0 }))._unsafeUnwrapErr();
+    expect(refused).toMatchObject({ type: "ChainArgument", argument: "blocksUntilReveal" });
+    expect((await client.blockNumber())._unsafeUnwrap()).toBe(before);
+  });
+
+  test("error: commitment reads of an unknown netuid are SubnetNotFound, not empty", async () => {
+    expect((await client.readCommitments(1))._unsafeUnwrap().get(alice.address)?.fields).toEqual([{ kind: "raw", data: new TextEncoder().encode("hello") }]);
+    const head = (await client.readHead())._unsafeUnwrap();
+    for (const options of [{}, { blockHash: head.hash }]) {
+      expect((await client.readCommitments(77, options))._unsafeUnwrapErr()).toMatchObject({ type: "SubnetNotFound", netuid: 77, message: "subnet 77 does not exist on this chain" });
+      expect((await client.readRevealedCommitments(77, options))._unsafeUnwrapErr()).toMatchObject({ type: "SubnetNotFound", netuid: 77 });
+    }
+  });
+
   test("behavior: reconnects after the node restarts", async () => {
     const fresh = (await createSubtensorClient({ url: node.url, timeoutMs: 5_000, reconnectDelayMs: 500 }))._unsafeUnwrap();
     try {

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  type CallerPolicy, type ComputeAgent, createComputeAgent, createProcessProverLauncher, type HotkeySigner, hotkeySignerFromUri,
+  type CallerPolicy, type ComputeAgent, type ComputeAgentOptions, createComputeAgent, createProcessProverLauncher, type HotkeySigner, hotkeySignerFromUri,
 } from "../../src/compute/index.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -27,14 +27,14 @@ export async function signer(uri: string): Promise<HotkeySigner> {
 }
 
 /** An agent on 127.0.0.1 with the CPU prover (honest, or a cheat from the fixture). */
-export async function startAgent(miner: HotkeySigner, policy: CallerPolicy, cheat?: { mode: string; env?: Record<string, string> }): Promise<{ agent: ComputeAgent; url: string }> {
+export async function startAgent(miner: HotkeySigner, policy: CallerPolicy, cheat?: { mode: string; env?: Record<string, string> }, extra: Partial<ComputeAgentOptions> = {}): Promise<{ agent: ComputeAgent; url: string }> {
   const launcher = createProcessProverLauncher({
     python: TORCH_PYTHON,
     script: cheat ? CHEAT_PROVER : undefined,
     args: ["--device", "cpu", "--threads", "1"],
     env: { ...process.env, ...(cheat ? { CRUSADES_CHEAT: cheat.mode, ...cheat.env } : {}) },
   });
-  const agent = createComputeAgent({ signer: miner, policy, launcher });
+  const agent = createComputeAgent({ signer: miner, policy, launcher, ...extra });
   const { port } = await agent.listen(0, "127.0.0.1");
   return { agent, url: `http://127.0.0.1:${port}` };
 }

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ok } from "neverthrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ComputeAgent, createComputeClient, type HotkeySigner, type PogDevice, runPog, type RunPogOptions } from "../../src/compute/index.js";
+import { type ComputeAgent, createComputeClient, type HotkeySigner, type PogDevice, runPog, type RunPogOptions, UNIMPLEMENTED_LEASE_BACKEND } from "../../src/compute/index.js";
 import { findGpu, type GpuSpec } from "../../src/mfu/index.js";
 import { signer, startAgent, TORCH_MISSING } from "./helpers.js";
 
@@ -116,6 +116,15 @@ describe.skipIf(TORCH_MISSING !== null)(`proof-of-GPU on the CPU${TORCH_MISSING 
   it("error: an unreachable agent is a soft failure", async () => {
     const r = await pog("http://127.0.0.1:9", { precisions: ["fp16"] });
     expect(r._unsafeUnwrapErr()).toMatchObject({ severity: "soft", reason: "unreachable" });
+  });
+
+  it("behavior: a GPU under a live lease is not offered, so it is not challenged (§10.2)", async () => {
+    const offered = (await pog(await agentUrl(), { precisions: ["fp32"] }))._unsafeUnwrap().inventory[0]!;
+    const { agent, url } = await startAgent(miner, { allowHotkeys: [validator.address] }, undefined, { leases: { ...UNIMPLEMENTED_LEASE_BACKEND, leasedGpuUuids: () => [offered.uuid] } });
+    agents.push(agent);
+    const r = await pog(url, { precisions: ["fp32"] });
+    expect(r._unsafeUnwrapErr()).toMatchObject({ severity: "soft", reason: "nothing_to_challenge" });
+    expect(r._unsafeUnwrapErr().record.inventory).toEqual([]);
   });
 
   it("behavior: without a size override, an unknown device is not challenged", async () => {

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import Docker from "dockerode";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import type { Hparams } from "../../src/config/index.js";
 import { createEvaluationRunner, evaluateSubmission, type EvaluationReport, type EvaluationRunner, type RunResult } from "../../src/evaluation/index.js";
@@ -117,8 +118,8 @@ describe.skipIf(reason !== null)("evaluation on the CPU image (Docker)", () => {
     ["network_access", "miner_crash", { message: /blocked/, notMessage: /REACHABLE/ }],
     ["write_outside_handoff", "miner_crash", { message: /timing\.json: blocked/, notMessage: /WRITTEN|EXECUTED/ }],
     ["read_reference_artifacts", "miner_crash", { message: /timed_batches\.safetensors: blocked/, notMessage: /: READ/ }],
-    ["fork_bomb", ["miner_crash", "protocol_violation"], { candidateDeadlineMs: 60_000 }],
-    ["memory_hog", ["miner_crash", "protocol_violation"], {}],
+    ["fork_bomb", "miner_crash", { candidateDeadlineMs: 60_000 }],
+    ["memory_hog", "miner_crash", {}],
   ];
 
   describe("attacks fail with their code (static scan off)", () => {
@@ -131,6 +132,12 @@ describe.skipIf(reason !== null)("evaluation on the CPU image (Docker)", () => {
       expect(r.passed).toBe(false);
       if (o.message) expect(run.error).toMatch(o.message);
       if (o.notMessage) expect(run.error).not.toMatch(o.notMessage);
-    });
+    }, 240_000); // a fork bomb may run to its 60 s deadline, and its removal takes a while on a loaded machine
+
+    test("behavior: after the attacks (fork bomb and memory hog last) the host is healthy: the engine answers and an honest run passes", async () => {
+      expect(await new Docker().ping()).toBeTruthy();
+      const r = await evaluate(example("single_gpu"));
+      expect(r.passed, r.error ?? "").toBe(true);
+    }, 240_000);
   });
 });

@@ -11,12 +11,13 @@ import { revealRound, timelockEncrypt, type RevealRoundError, type TimelockEncry
 import { accountIdOf, checkU16, SS58_PREFIX } from "../args.js";
 import { checkCommitmentSpace, commitmentCost, type CommitmentUsage } from "../budget.js";
 import { commitmentFieldSizes, setCommitmentCall, type CommitmentField } from "../commitmentCalls.js";
-import type { ChainEncodingError } from "../errors.js";
+import { chainArgument, type ChainEncodingError } from "../errors.js";
 import { encodeCommitmentPayload } from "../payload.js";
+import { checkRevealRoundAhead } from "../revealRoundPrecheck.js";
 import { revealedCommitmentsFromCodec, type RevealedCommitment } from "../storage.js";
-import { blockNumber, call, hasStorage, read, storageItem, type ClientContext } from "./context.js";
+import { blockNumber, call, hasStorage, read, readLastStoredRound, storageItem, type ClientContext } from "./context.js";
 import type { ChainClientError } from "./errors.js";
-import { uidOfHotkey } from "./metagraph.js";
+import { checkSubnetAt, uidOfHotkey } from "./metagraph.js";
 import { submitCall, type SubmitOptions, type TransactionOutcome } from "./submit.js";
 
 /** Errors of the commitment operations. */
@@ -110,16 +111,25 @@ function checkRateLimit(ctx: ClientContext, netuid: number, hotkey: string): Res
 /**
  * Commits `text` timelocked: SCALE-encodes it, encrypts it to the reveal round of the Python SDK's
  * formula, checks registration, size and space budget, then sends `set_commitment` signed by the hotkey.
+ * A `blocksUntilReveal` below 1 is a `ChainArgument`, a round not after `Drand.LastStoredRound`
+ * (a wrong clock) is `RevealRoundTooEarly`; both before anything is sent.
  */
 export function commitTimelocked(ctx: ClientContext, params: CommitTimelockedParameters): ResultAsync<CommitmentReceipt, CommitmentError> {
   const { netuid, text, signer, blocksUntilReveal = 360, blockTimeSeconds = 12, nowSeconds, ...options } = params;
-  const payload = encodeCommitmentPayload(text);
-  const encrypted = revealRound(blocksUntilReveal, blockTimeSeconds, nowSeconds).andThen((round) =>
-    timelockEncrypt(payload, round).map((ciphertext) => ({ round: BigInt(round), ciphertext })),
-  );
-  if (encrypted.isErr()) return errAsync(encrypted.error);
-  const { round, ciphertext } = encrypted.value;
-  return precheckAndSend(ctx, netuid, [{ kind: "timelock", ciphertext, revealRound: round }], signer, options, round);
+  // revealRound accepts 0 (a round due now); a commitment must reveal strictly later.
+  if (typeof blocksUntilReveal !== "number" || !Number.isSafeInteger(blocksUntilReveal) || blocksUntilReveal <= 0) {
+    return errAsync(chainArgument("blocksUntilReveal", blocksUntilReveal, "a positive integer"));
+  }
+  const round = revealRound(blocksUntilReveal, blockTimeSeconds, nowSeconds);
+  if (round.isErr()) return errAsync(round.error);
+  // The commitments pallet reveals any round whose pulse is stored, at once (chain.md §3.6).
+  return readLastStoredRound(ctx)
+    .andThen((last) => checkRevealRoundAhead(BigInt(round.value), last, { allowStored: false }))
+    .andThen((ahead) =>
+      timelockEncrypt(encodeCommitmentPayload(text), ahead).asyncAndThen((ciphertext) =>
+        precheckAndSend(ctx, netuid, [{ kind: "timelock", ciphertext, revealRound: ahead }], signer, options, ahead),
+      ),
+    );
 }
 
 /** Commits plain bytes (a `RawN` field, at most 128 bytes; a string is sent as its UTF-8). */
@@ -132,7 +142,15 @@ export function commitPlain(
   return precheckAndSend(ctx, netuid, [{ kind: "raw", data: bytes }], signer, options, null);
 }
 
-/** The revealed commitments of every hotkey of `netuid`, each with every kept entry (oldest first). */
+/**
+ * The `api.at` decoration of `blockHash` (`undefined` for the head) once `netuid` is known to be a
+ * subnet there: an unknown netuid has no entries, which must not read as "no commitments".
+ */
+function pinSubnet(ctx: ClientContext, netuid: number, blockHash: string | undefined): ResultAsync<unknown, CommitmentError> {
+  return call(ctx, "pin the block", async () => (blockHash ? ctx.api.at(blockHash) : undefined)).andThen((at) => checkSubnetAt(ctx, netuid, at).map(() => at));
+}
+
+/** The revealed commitments of every hotkey of `netuid`, each with every kept entry (oldest first); `SubnetNotFound` for an unknown netuid. */
 export function readRevealedCommitments(
   ctx: ClientContext,
   netuid: number,
@@ -140,7 +158,7 @@ export function readRevealedCommitments(
 ): ResultAsync<ReadonlyMap<string, readonly RevealedCommitment[]>, CommitmentError> {
   const n = checkU16(netuid, "netuid");
   if (n.isErr()) return errAsync(n.error);
-  return call(ctx, "pin the block", async () => (options.blockHash ? ctx.api.at(options.blockHash) : undefined)).andThen((at) => {
+  return pinSubnet(ctx, netuid, options.blockHash).andThen((at) => {
     const item = storageItem(ctx, "commitments", "revealedCommitments", at);
     if (item.isErr()) return errAsync(item.error);
     return call(ctx, "read Commitments.RevealedCommitments entries", () => item.value.entries(netuid)).andThen((entries) => {
@@ -192,7 +210,8 @@ function storedCommitment(json: { block: number; deposit: number | string; info:
 
 /**
  * Every hotkey's `CommitmentOf` entry on `netuid` (pending timelocked or plain), optionally at a
- * pinned block: the source of plain commitments for a validator that accepts them.
+ * pinned block: the source of plain commitments for a validator that accepts them. An unknown
+ * netuid is `SubnetNotFound`.
  */
 export function readCommitments(
   ctx: ClientContext,
@@ -201,7 +220,7 @@ export function readCommitments(
 ): ResultAsync<ReadonlyMap<string, StoredCommitment>, CommitmentError> {
   const n = checkU16(netuid, "netuid");
   if (n.isErr()) return errAsync(n.error);
-  return call(ctx, "pin the block", async () => (options.blockHash ? ctx.api.at(options.blockHash) : undefined)).andThen((at) => {
+  return pinSubnet(ctx, netuid, options.blockHash).andThen((at) => {
     const item = storageItem(ctx, "commitments", "commitmentOf", at);
     if (item.isErr()) return errAsync(item.error);
     return call(ctx, "read Commitments.CommitmentOf entries", () => item.value.entries(netuid)).map((entries) => {

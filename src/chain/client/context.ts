@@ -86,6 +86,12 @@ export function readBool(
     .mapErr((e) => e as ChainTimeoutError | ChainRpcError);
 }
 
+/** `Drand.LastStoredRound`; `null` when the runtime has no Drand pallet (nothing to check a round against). */
+export function readLastStoredRound(ctx: ClientContext): ResultAsync<bigint | null, ChainTimeoutError | ChainRpcError> {
+  if (!hasStorage(ctx, "drand", "lastStoredRound")) return ResultAsync.fromSafePromise(Promise.resolve(null));
+  return readBigInt(ctx, "drand", "lastStoredRound", [], 0n).map((round): bigint | null => round);
+}
+
 /** The current best block number. */
 export function blockNumber(ctx: ClientContext): ResultAsync<number, ChainTimeoutError | ChainRpcError> {
   return call(ctx, "read the block header", () => ctx.api.rpc.chain.getHeader()).map((h) => h.number.toNumber());

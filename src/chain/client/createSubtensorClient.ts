@@ -26,6 +26,7 @@ import { redactUrl, withTimeout, type ChainConnectionError, type ChainRpcError, 
 import { readMetagraph, readSubnetWeightParameters, uidOfHotkey, type Metagraph, type MetagraphError, type WeightParameters } from "./metagraph.js";
 import {
   payFee,
+  readHotkeyStakeTaoRao,
   readOwner,
   readStake,
   verifyPayment,
@@ -99,6 +100,8 @@ export interface SubtensorClient {
   verifyPayment(params: VerifyPaymentParameters): ResultAsync<PaymentVerification, VerifyPaymentError>;
   /** Alpha staked by `coldkey` on `hotkey` in `netuid`. */
   readStake(coldkey: string, hotkey: string, netuid: number): ResultAsync<bigint, ChainTimeoutError | ChainRpcError>;
+  /** The TAO value (rao) of all alpha staked on `hotkey` in `netuid`, at the pool's price. */
+  readHotkeyStakeTaoRao(hotkey: string, netuid: number): ResultAsync<bigint, ChainTimeoutError | ChainRpcError>;
   /** The coldkey that owns `hotkey` (`Owner`), `null` when none. */
   readOwner(hotkey: string): ResultAsync<string | null, ChainTimeoutError | ChainRpcError>;
   /** Signs and sends any call (e.g. one built with the offline builders). */
@@ -145,6 +148,7 @@ function clientOf(ctx: ClientContext, ownsApi: boolean): SubtensorClient {
     verifyPayment: (params) => verifyPayment(ctx, params),
     readStake: (coldkey, hotkey, netuid) => readStake(ctx, coldkey, hotkey, netuid),
     readOwner: (hotkey) => readOwner(ctx, hotkey),
+    readHotkeyStakeTaoRao: (hotkey, netuid) => readHotkeyStakeTaoRao(ctx, hotkey, netuid),
     submit: (call, signer, options) => submitCall(ctx, call, signer, options),
     disconnect: async () => {
       if (ownsApi) await ctx.api.disconnect();

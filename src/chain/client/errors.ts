@@ -71,6 +71,16 @@ export interface CommitmentRateLimitedError {
   readonly message: string;
   readonly blocksToWait: number;
 }
+/**
+ * A timelocked commitment's drand round is not after `Drand.LastStoredRound`: its pulse is already
+ * on chain, so the text would be revealed in the next block. Nothing was sent.
+ */
+export interface RevealRoundTooEarlyError {
+  readonly type: "RevealRoundTooEarly";
+  readonly message: string;
+  readonly revealRound: bigint;
+  readonly lastStoredRound: bigint;
+}
 /** The transaction pool refused the extrinsic (`1010: Invalid Transaction`, bad nonce, …). */
 export interface TransactionRejectedError {
   readonly type: "TransactionRejected";
@@ -106,6 +116,7 @@ export type ChainClientError =
   | HotkeyNotRegisteredError
   | WeightsPrecheckError
   | CommitmentRateLimitedError
+  | RevealRoundTooEarlyError
   | TransactionRejectedError
   | DispatchFailedError;
 

@@ -98,6 +98,11 @@ function checkSubnet(read: Reader, netuid: number): ResultAsync<number, SubnetNo
   );
 }
 
+/** `SubnetNotFound` unless `netuid` is a subnet (`NetworksAdded`) at `at` (an `api.at` decoration; default: the head). */
+export function checkSubnetAt(ctx: ClientContext, netuid: number, at?: unknown): ResultAsync<number, SubnetNotFoundError | ChainTimeoutError | ChainRpcError> {
+  return checkSubnet(reader(ctx, at), netuid);
+}
+
 /**
  * Reads a subnet's metagraph at the current head: uid ↔ hotkey, validator permits, last updates,
  * tempo and weight parameters. Storage is used (`Keys`, `ValidatorPermit`, `LastUpdate`, …): the

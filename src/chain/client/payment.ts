@@ -257,6 +257,19 @@ export function readStake(ctx: ClientContext, coldkey: string, hotkey: string, n
   });
 }
 
+/**
+ * The TAO value of all alpha staked on `hotkey` in `netuid` (`TotalHotkeyAlpha`), in rao: on a
+ * dynamic subnet at the pool's price `SubnetTAO / SubnetAlphaIn`, on a stable one one to one. This
+ * is the stake a compute miner holds a calling validator to (compute.md §4.5 step 6).
+ */
+export function readHotkeyStakeTaoRao(ctx: ClientContext, hotkey: string, netuid: number): ResultAsync<bigint, Transient> {
+  return ResultAsync.combine([readAt(ctx, "subtensorModule", "totalHotkeyAlpha", [hotkey, netuid]), readPool(ctx, netuid)]).map(([alpha, pool]) => {
+    const amount = alpha ? BigInt(alpha.toString()) : 0n;
+    if (!pool.dynamic) return amount;
+    return pool.alphaIn === 0n ? 0n : (amount * pool.taoIn) / pool.alphaIn;
+  });
+}
+
 /** Free balance of an account, in rao. */
 export function readFreeBalance(ctx: ClientContext, address: string): ResultAsync<bigint, Transient> {
   return readAt(ctx, "system", "account", [address]).map((v) => {

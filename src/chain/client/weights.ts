@@ -16,8 +16,8 @@ import {
   setMechanismWeightsCall,
   setWeightsCall,
 } from "../weightsCalls.js";
-import { precheckWeights, weightsRevealRound } from "../weightsPrecheck.js";
-import { call, hasStorage, read, type ClientContext } from "./context.js";
+import { precheckWeights, precheckWeightsRevealRound, weightsRevealRound } from "../weightsPrecheck.js";
+import { call, hasStorage, read, readLastStoredRound, type ClientContext } from "./context.js";
 import type { ChainClientError, HotkeyNotRegisteredError, WeightsPrecheckError } from "./errors.js";
 import { readMetagraph, type Metagraph } from "./metagraph.js";
 import { submitCall, type SubmitOptions, type TransactionOutcome } from "./submit.js";
@@ -98,14 +98,7 @@ function commitCall(
         blockTimeSeconds,
       }),
     )
-    .andThen((round) =>
-      (hasStorage(ctx, "drand", "lastStoredRound") ? read(ctx, "drand", "lastStoredRound").map((v) => BigInt(v.toString())) : okAsync(0n)).andThen(
-        (last) =>
-          round < last
-            ? errAsync({ type: "WeightsPrecheck", message: `reveal round ${round} is behind Drand.LastStoredRound ${last}: check the clock`, check: "InvalidRevealRound" } as WeightsPrecheckError)
-            : okAsync(round),
-      ),
-    )
+    .andThen((round) => readLastStoredRound(ctx).andThen((last) => precheckWeightsRevealRound(round, last)))
     .andThen((round) =>
       timelockEncrypt(payload.value, round)
         .asyncAndThen((commit) =>
