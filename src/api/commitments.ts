@@ -3,9 +3,8 @@
  * with its outcome and reason, so that a miner can see why a commitment was not evaluated.
  * @module
  */
-import { getLeaderState } from "../store/index.js";
 import type { ApiContext } from "./context.js";
-import { isDisclosed } from "./disclosure.js";
+import { disclosureState, isDisclosed, type DisclosureState } from "./disclosure.js";
 import { detail, json, type ApiResponse } from "./http.js";
 import { parseIntegerParameter } from "./params.js";
 import { commitmentRows, type CommitmentRow } from "./queries.js";
@@ -13,19 +12,20 @@ import { commitmentRows, type CommitmentRow } from "./queries.js";
 // The raw text carries the URL: it is served only when the submission it created may show its
 // URL (§J.3). An entry that created no submission (rejected, duplicate URL, rate-limited) never
 // shows it: its URL may be another miner's, or code that was never evaluated.
-function rawTextOf(ctx: ApiContext, c: CommitmentRow, leaderId: string | null): string | null {
+function rawTextOf(ctx: ApiContext, c: CommitmentRow, state: DisclosureState): string | null {
   if (c.submissionId === null || c.submissionStatus === null || c.submissionBucketPath === null) return null;
-  const open = isDisclosed(ctx, { submissionId: c.submissionId, status: c.submissionStatus, codeSha256: c.submissionCodeSha256, bucketPath: c.submissionBucketPath }, leaderId);
+  const subject = { submissionId: c.submissionId, status: c.submissionStatus, finishedBlock: c.submissionFinishedBlock, codeSha256: c.submissionCodeSha256, bucketPath: c.submissionBucketPath };
+  const open = isDisclosed(ctx, subject, state);
   return open ? c.rawText : null;
 }
 
 /** `/api/commitments`: newest reveal first; `hotkey` filters (empty means all); `limit=1..1000` (default 100). */
-export function commitments(ctx: ApiContext, query: URLSearchParams): ApiResponse {
+export async function commitments(ctx: ApiContext, query: URLSearchParams): Promise<ApiResponse> {
   const limit = parseIntegerParameter(query, "limit", { min: 1, max: 1000, fallback: 100 });
   if (limit.isErr()) return detail(422, limit.error.message);
   const hotkey = query.get("hotkey");
   const rows = commitmentRows(ctx.store, ctx.version, hotkey === null || hotkey === "" ? null : hotkey, limit.value);
-  const leaderId = getLeaderState(ctx.store, ctx.version).leaderId;
+  const state = await disclosureState(ctx);
   return json(
     200,
     rows.map((c) => ({
@@ -41,7 +41,7 @@ export function commitments(ctx: ApiContext, query: URLSearchParams): ApiRespons
       submission_status: c.submissionStatus,
       spec_version: c.specVersion,
       ingested_block: c.ingestedBlock,
-      raw_text: rawTextOf(ctx, c, leaderId),
+      raw_text: rawTextOf(ctx, c, state),
       created_at: c.createdAt,
       updated_at: c.updatedAt,
     })),

@@ -6,6 +6,7 @@
 import type { Hparams } from "../config/index.js";
 import { decayedThreshold, scoreToBeat, type LeaderState } from "../scoring/index.js";
 import { getLeaderState, type Store } from "../store/index.js";
+import type { ValidatorMetrics } from "./validator-metrics.js";
 
 /** The validator the API runs beside. */
 export interface ValidatorInfo {
@@ -24,6 +25,8 @@ export interface ApiContext {
   readonly now: () => Date;
   readonly currentBlock: () => Promise<number | null>;
   readonly validator: ValidatorInfo | null;
+  /** The daemon's in-memory metrics, rendered by `/metrics` after the store's; absent for an API without a daemon. */
+  readonly validatorMetrics?: ValidatorMetrics;
 }
 
 /** The leader record with its threshold decayed to the current block. */

@@ -13,6 +13,7 @@ import { ALLOWED_METHODS, apiKeyMatches, detail, preflightHeaders, writeResponse
 import { serveDashboard } from "../web/index.js";
 import { createResponseCache } from "./response-cache.js";
 import { findRoute } from "./routes.js";
+import type { ValidatorMetrics } from "./validator-metrics.js";
 
 /** Options of {@link createApiServer}. */
 export interface ApiServerOptions {
@@ -40,6 +41,8 @@ export interface ApiServerOptions {
   readonly cacheMs?: number;
   /** Told of every request that failed with a 500 (to log it). */
   readonly onError?: (error: ApiInternalError) => void;
+  /** The daemon's metrics, appended to `/metrics` (from `createValidatorMetrics()`). @default none: the store's gauges only */
+  readonly validatorMetrics?: ValidatorMetrics;
 }
 
 /** A created API server. */
@@ -70,9 +73,9 @@ function urlHost(host: string): string {
  * const { url } = await api.listen();
  */
 export function createApiServer(options: ApiServerOptions): ApiServer {
-  const { store, hparams, currentBlock, apiKey, host = "0.0.0.0", port = 8080, validator, now = () => new Date(), onError, cacheMs = 1000 } = options;
+  const { store, hparams, currentBlock, apiKey, host = "0.0.0.0", port = 8080, validator, now = () => new Date(), onError, cacheMs = 1000, validatorMetrics } = options;
   const cache = cacheMs > 0 ? createResponseCache(store, cacheMs) : null;
-  const ctx: ApiContext = { store, hparams, version: hparams.competition_version, now, currentBlock, validator: validator ?? null };
+  const ctx: ApiContext = { store, hparams, version: hparams.competition_version, now, currentBlock, validator: validator ?? null, ...(validatorMetrics ? { validatorMetrics } : {}) };
   // The reference treats an empty key as none (`if app.state.api_key:`).
   const key = apiKey === undefined || apiKey === "" ? null : apiKey;
 
@@ -89,10 +92,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (route === null) return detail(404, "Not Found");
     if (req.method !== "GET" && req.method !== "HEAD") return detail(405, "Method Not Allowed", { Allow: ALLOWED_METHODS });
     try {
-      const cached = cache?.get(raw) ?? null;
+      // The daemon's counters change in memory, not in the store: a cached /metrics would lag them.
+      const cacheable = path !== "/metrics";
+      const cached = cacheable ? (cache?.get(raw) ?? null) : null;
       if (cached !== null) return cached;
       const response = await route(ctx, query);
-      if (response.status === 200) cache?.set(raw, response);
+      if (response.status === 200 && cacheable) cache?.set(raw, response);
       return response;
     } catch (cause) {
       const error: ApiInternalError = { type: "ApiInternal", message: oneLine(cause), path, cause };

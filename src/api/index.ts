@@ -10,11 +10,13 @@
 export { createApiServer } from "./create-api-server.js";
 export type { ApiServer, ApiServerOptions } from "./create-api-server.js";
 export type { ApiContext, ValidatorInfo } from "./context.js";
-export { isDisclosed, mayDisclose } from "./disclosure.js";
-export type { DisclosureSubject } from "./disclosure.js";
+export { disclosureState, isDisclosed, mayDisclose } from "./disclosure.js";
+export type { DisclosurePolicy, DisclosureState, DisclosureSubject } from "./disclosure.js";
 export type { ApiError, ApiInternalError, ApiListenError, ApiQueryInvalidError } from "./errors.js";
 export { METRICS_CONTENT_TYPE, renderMetrics } from "./metrics.js";
 export { ROUTE_PATHS } from "./routes.js";
+export { createValidatorMetrics, EVALUATION_DURATION_BUCKETS_SECONDS } from "./validator-metrics.js";
+export type { ValidatorMetrics, WeightSettingOutcome } from "./validator-metrics.js";
 export { toStandardJson } from "./http.js";
 export { formatUptime } from "./stats.js";
 export { DASHBOARD_PATHS, dashboardContentSecurityPolicy, dashboardHtml, serveDashboard } from "../web/index.js";

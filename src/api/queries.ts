@@ -162,10 +162,14 @@ export function leaderboardRows(store: Store, version: number, excludeId: string
 }
 
 /** Submissions (any version) sharing the downloaded code or the URL: disclosing one discloses them all. */
-export function submissionsSharingCode(store: Store, codeSha256: string | null, bucketPath: string): { readonly submissionId: string; readonly status: SubmissionStatus }[] {
+export function submissionsSharingCode(
+  store: Store,
+  codeSha256: string | null,
+  bucketPath: string,
+): { readonly submissionId: string; readonly status: SubmissionStatus; readonly finishedBlock: number | null }[] {
   return store.db
-    .prepare(`SELECT submission_id AS submissionId, status FROM submissions WHERE bucket_path = ? OR (? IS NOT NULL AND code_sha256 = ?)`)
-    .all(bucketPath, codeSha256, codeSha256) as { submissionId: string; status: SubmissionStatus }[];
+    .prepare(`SELECT submission_id AS submissionId, status, finished_block AS finishedBlock FROM submissions WHERE bucket_path = ? OR (? IS NOT NULL AND code_sha256 = ?)`)
+    .all(bucketPath, codeSha256, codeSha256) as { submissionId: string; status: SubmissionStatus; finishedBlock: number | null }[];
 }
 
 /** The code bytes under `sha256`, or `null`. */
@@ -223,6 +227,7 @@ export interface CommitmentRow {
   readonly submissionStatus: SubmissionStatus | null;
   readonly submissionCodeSha256: string | null;
   readonly submissionBucketPath: string | null;
+  readonly submissionFinishedBlock: number | null;
 }
 
 /** Ingested commitments of `version`, newest reveal first, optionally of one hotkey. */
@@ -232,7 +237,8 @@ export function commitmentRows(store: Store, version: number, hotkey: string | n
       `SELECT c.hotkey, c.uid, c.reveal_block AS revealBlock, c.payload_sha256 AS payloadSha256, c.source, c.list_index AS listIndex, c.raw_text AS rawText,
          c.outcome, c.reason, c.submission_id AS submissionId, c.spec_version AS specVersion, c.ingested_block AS ingestedBlock,
          c.created_at AS createdAt, c.updated_at AS updatedAt,
-         s.status AS submissionStatus, s.code_sha256 AS submissionCodeSha256, s.bucket_path AS submissionBucketPath
+         s.status AS submissionStatus, s.code_sha256 AS submissionCodeSha256, s.bucket_path AS submissionBucketPath,
+         s.finished_block AS submissionFinishedBlock
        FROM commitments_ingested c LEFT JOIN submissions s ON s.submission_id = c.submission_id
        WHERE c.spec_version = ? AND (? IS NULL OR c.hotkey = ?)
        ORDER BY c.reveal_block DESC, c.id DESC LIMIT ?`,

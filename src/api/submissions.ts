@@ -8,7 +8,7 @@
 import type { RunResult } from "../evaluation/index.js";
 import { getSubmission, referenceStatus, type SubmissionRow } from "../store/index.js";
 import type { ApiContext } from "./context.js";
-import { isDisclosed } from "./disclosure.js";
+import { disclosureState, isDisclosed } from "./disclosure.js";
 import { detail, json, type ApiResponse } from "./http.js";
 import { codeBytes, runRows, type RunRow } from "./queries.js";
 
@@ -23,10 +23,10 @@ function storedCode(ctx: ApiContext, s: SubmissionRow): string | null {
 }
 
 /** `/api/submissions/{id}`: 404 `{"detail": "Submission not found"}` when missing. */
-export function submissionDetail(ctx: ApiContext, id: string): ApiResponse {
+export async function submissionDetail(ctx: ApiContext, id: string): Promise<ApiResponse> {
   const s = getSubmission(ctx.store, id);
   if (s === null) return detail(404, "Submission not found");
-  const open = isDisclosed(ctx, s);
+  const open = isDisclosed(ctx, s, await disclosureState(ctx));
   return json(200, {
     submission_id: s.submissionId,
     miner_hotkey: s.minerHotkey,
@@ -109,10 +109,10 @@ export function codeHiddenPlaceholder(codeHash: string, mode: string): string {
  * `/api/submissions/{id}/code`: `{code, code_hash}`; a placeholder comment when the code is not
  * stored or not disclosed; `{code: null, code_hash: null}` for an unknown id, as the reference.
  */
-export function submissionCode(ctx: ApiContext, id: string): ApiResponse {
+export async function submissionCode(ctx: ApiContext, id: string): Promise<ApiResponse> {
   const s = getSubmission(ctx.store, id);
   if (s === null) return json(200, { code: null, code_hash: null, disclosed: false });
-  if (!isDisclosed(ctx, s)) return json(200, { code: codeHiddenPlaceholder(s.codeHash, ctx.hparams.api.code_disclosure), code_hash: s.codeHash, disclosed: false });
+  if (!isDisclosed(ctx, s, await disclosureState(ctx))) return json(200, { code: codeHiddenPlaceholder(s.codeHash, ctx.hparams.api.code_disclosure), code_hash: s.codeHash, disclosed: false });
   const code = storedCode(ctx, s);
   return json(200, { code: code ?? codeNotStoredPlaceholder(s.codeHash), code_hash: s.codeHash, disclosed: code !== null });
 }

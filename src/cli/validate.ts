@@ -7,10 +7,10 @@ import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { createApiServer } from "../api/index.js";
+import { createApiServer, createValidatorMetrics, type ValidatorMetrics } from "../api/index.js";
 import { createEvaluationRunner } from "../evaluation/index.js";
 import { openStore, type CommitmentSource } from "../store/index.js";
-import { createLogger, runValidator, type Logger } from "../validator/index.js";
+import { createLogger, runValidator, type Logger, type LogLevel, type RunValidatorOptions } from "../validator/index.js";
 import { createSubtensorClient, type SubtensorClient } from "../chain/index.js";
 import type { Hparams } from "../config/index.js";
 import { CHAIN_FLAGS, CHAIN_FLAGS_HELP, chainTarget, connect, hotkeyOf } from "./chain-options.js";
@@ -47,6 +47,7 @@ ${CHAIN_FLAGS_HELP}
   --no-weights                never set weights (observer mode)
   --no-evaluate               ingest only
   --log-format F              text (default) | json (one JSON object per line)
+  --log-level L               debug | info (default) | warn | error: the lowest level written
   -h, --help                  show this help
 
 Hparams: $CRUSADES_HPARAMS_PATH, else ./hparams/hparams.json. SIGINT / SIGTERM stop it gracefully.
@@ -74,6 +75,7 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
       "no-weights": { type: "boolean", default: false },
       "no-evaluate": { type: "boolean", default: false },
       "log-format": { type: "string", default: "text" },
+      "log-level": { type: "string", default: "info" },
       help: { type: "boolean", short: "h", default: false },
     },
     allowPositionals: false,
@@ -85,7 +87,9 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
   }
   const format = values["log-format"];
   if (format !== "text" && format !== "json") throw new UsageError(`--log-format must be text or json, got '${format}'`);
-  const log = createLogger({ format, write: (line) => io.stderr(line + "\n") });
+  const level = values["log-level"];
+  if (!isLogLevel(level)) throw new UsageError(`--log-level must be debug, info, warn or error, got '${level}'`);
+  const log = createLogger({ format, level, write: (line) => io.stderr(line + "\n") });
   const hparams = loadEffectiveHparams(io);
   const imageChoice = values.image ?? (existsSync("/dev/nvidiactl") ? "gpu" : "cpu");
   const numGpus = parsePositiveInt(values.gpus, "--gpus") ?? (imageChoice === "cpu" ? 1 : hparams.docker.num_gpus);
@@ -118,6 +122,7 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   let api: ReturnType<typeof createApiServer> | null = null;
+  const metrics = createValidatorMetrics();
   try {
     const prepared = await createEvaluationRunner({ kind: "docker", hparams, numGpus, workDir, image: imageChoice, onBuildOutput: (line) => log.debug("image build", { line }) });
     if (prepared.isErr()) throw new UsageError(prepared.error.message);
@@ -126,7 +131,7 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
     if (!values["no-api"]) {
       api = createApiServer({
         store: store.value, hparams, host: values["api-host"], port: apiPort, validator: { hotkey: hotkey.address, startedAt: new Date() },
-        currentBlock: async () => (await client.blockNumber()).unwrapOr(null),
+        currentBlock: async () => (await client.blockNumber()).unwrapOr(null), validatorMetrics: metrics,
         ...(values["api-key"] ?? io.env.DASHBOARD_API_KEY ? { apiKey: values["api-key"] ?? io.env.DASHBOARD_API_KEY! } : {}),
       });
       const listening = await api.listen();
@@ -136,7 +141,7 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
     if (remote !== null) log.info("lease hosts", { usableNow: (await remote.runners()).map((r) => r.remoteHost?.hotkey), configured: remoteFile?.targets.length, ownGpus: remoteFile?.ownGpus });
     await runValidator({
       store: store.value, client, hparams, hotkey, ...(remote === null ? {} : { remote }), ...(archive ? { archive } : {}), runner: prepared.value.runner, workDir, numGpus, log, signal: controller.signal, sources,
-      evaluate: !values["no-evaluate"], setWeights: !values["no-weights"],
+      evaluate: !values["no-evaluate"], setWeights: !values["no-weights"], ...metricsObservers(metrics),
       ...(fromBlockText === undefined ? {} : { startBlock: Number(fromBlockText) }),
       ...(allowPrivateHosts.length > 0 ? { download: { allowPrivateHosts } } : {}),
     });
@@ -149,6 +154,22 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
     await archive?.disconnect();
     store.value.close();
   }
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+const isLogLevel = (text: string): text is LogLevel => (LOG_LEVELS as readonly string[]).includes(text);
+
+/** The daemon's observers, feeding `metrics` (served by the API's `/metrics`). */
+export function metricsObservers(metrics: ValidatorMetrics): Pick<RunValidatorOptions, "onIngested" | "onIngestionFailed" | "onEvaluated" | "onEvaluationError" | "onWeights"> {
+  return {
+    onIngested: (summary) => metrics.ingestionCycle(summary.source, false),
+    onIngestionFailed: (source) => metrics.ingestionCycle(source, true),
+    onEvaluated: (outcome, durationMs) => metrics.submissionEvaluated(outcome.status, durationMs / 1000),
+    onEvaluationError: (error) => metrics.evaluationError(error.type),
+    onWeights: (outcome) => {
+      if (outcome.kind !== "not_due") metrics.weightSetting(outcome.kind);
+    },
+  };
 }
 
 /** The archive node's URL, when one is named (or implied: finney's), else `null`. */

@@ -120,6 +120,7 @@ export const HPARAMS_SCHEMA = object({
   }),
   api: object({
     code_disclosure: oneOf<"never" | "after_superseded" | "after_evaluation">(["never", "after_superseded", "after_evaluation"], "after_superseded"),
+    code_disclosure_delay_blocks: nullable(int({ min: 0 }), null),
   }),
   review: object({
     llm: object({ enabled: bool(false) }),

@@ -164,6 +164,13 @@ export type CodeDisclosure = "never" | "after_superseded" | "after_evaluation";
 export interface ApiHparams {
   /** @default "after_superseded" */
   readonly code_disclosure: CodeDisclosure;
+  /**
+   * Under `after_superseded`, the blocks after which a finished submission (the leader included)
+   * is disclosed even while it is still the leader, counted from its `finished_block` to the
+   * chain's current block. `null`: only being superseded discloses it. Ignored by the other modes.
+   * @default null
+   */
+  readonly code_disclosure_delay_blocks: number | null;
 }
 
 /** `review.*` (§I.3). */

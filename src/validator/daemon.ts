@@ -10,7 +10,7 @@ import type { Hparams } from "../config/index.js";
 import type { EvaluationRunner } from "../evaluation/index.js";
 import { getMeta, requeueInterrupted, setMeta, type CommitmentSource, type Store } from "../store/index.js";
 import type { FetchCodeOptions } from "../submission/index.js";
-import { evaluateNext, type EvaluateNextOutcome } from "./evaluate-next.js";
+import { evaluateNext, type EvaluateNextError, type EvaluateNextOutcome } from "./evaluate-next.js";
 import { ingestOnce, type IngestOnceParameters } from "./ingest.js";
 import type { IngestionSummary } from "./ingest-batch.js";
 import type { Logger } from "./logger.js";
@@ -49,9 +49,15 @@ export interface RunValidatorOptions {
   readonly evaluate?: boolean;
   /** Set weights. @default true */
   readonly setWeights?: boolean;
-  /** Observers (metrics, tests). */
+  /** Observers (metrics, tests). A completed ingestion cycle of one source (its cursor advanced as far as it could). */
   readonly onIngested?: (summary: IngestionSummary) => void;
-  readonly onEvaluated?: (outcome: EvaluateNextOutcome) => void;
+  /** An ingestion cycle of `source` that stored nothing: the metagraph or the chain could not be read (the cursor stays). */
+  readonly onIngestionFailed?: (source: CommitmentSource, message: string) => void;
+  /** A submission the evaluation queue worked on, with the status it was left in, and how long that took. */
+  readonly onEvaluated?: (outcome: EvaluateNextOutcome, durationMs: number) => void;
+  /** A queue step that failed in the validator's machinery (the submission is deferred); not told of a shutdown's abort. */
+  readonly onEvaluationError?: (error: EvaluateNextError, durationMs: number) => void;
+  /** A weight setting that was due: set or failed. */
   readonly onWeights?: (outcome: MaybeSetWeightsOutcome) => void;
 }
 
@@ -132,11 +138,15 @@ export async function runValidator(o: RunValidatorOptions): Promise<void> {
 
   const ingestion = every("ingestion", o.ingestIntervalMs ?? hparams.ingestion.poll_interval_blocks * blockMs, signal, log, async () => {
     const metagraph = await readMetagraph();
-    if (metagraph === null) return;
+    if (metagraph === null) {
+      for (const source of sources) o.onIngestionFailed?.(source, "the metagraph could not be read");
+      return;
+    }
     for (const source of sources) {
       const summary = await ingestOnce({ store, client, hparams, source, metagraph, versionStartBlock: versionStart, ...(o.archive ? { archive: o.archive } : {}) });
       if (summary.isErr()) {
         log.warn("ingestion cycle failed; the cursor stays", { source, error: summary.error.message });
+        o.onIngestionFailed?.(source, summary.error.message);
         continue;
       }
       if (Object.keys(summary.value.outcomes).length > 0 || summary.value.gaps > 0) log.info("ingested", { ...summary.value });
@@ -146,15 +156,20 @@ export async function runValidator(o: RunValidatorOptions): Promise<void> {
 
   const evaluation = (o.evaluate ?? true)
     ? every("evaluation", o.queueIdleMs ?? 2_000, signal, log, async () => {
+        const started = performance.now();
         const outcome = await evaluateNext({
           store, hparams, runner: o.runner, workDir: o.workDir, numGpus: o.numGpus, currentBlock, evaluatorHotkey: o.hotkey.address, log, signal,
           ...(o.download ? { download: o.download } : {}),
           ...(o.remote ? { remote: o.remote } : {}),
         });
-        if (outcome.isErr()) return; // logged and deferred by evaluateNext (or aborted: re-queued at the next start)
+        if (outcome.isErr()) {
+          // logged and deferred by evaluateNext (or aborted: re-queued at the next start)
+          if (!signal.aborted) o.onEvaluationError?.(outcome.error, performance.now() - started);
+          return;
+        }
         if (outcome.value === null) return;
         log.info("submission done", { ...outcome.value });
-        o.onEvaluated?.(outcome.value);
+        o.onEvaluated?.(outcome.value, performance.now() - started);
         return 0; // more may be queued: look again at once
       })
     : Promise.resolve();

@@ -1,7 +1,8 @@
 /**
  * Code and URL disclosure (§J.3) in its three modes, over the populated store: the leader's code
- * stays hidden under `after_superseded` until a new leader supersedes it, copies of hidden code
- * stay hidden with it, and `code_hash` is always public.
+ * stays hidden under `after_superseded` until a new leader supersedes it or, when
+ * `api.code_disclosure_delay_blocks` is set, until that many blocks have passed since it finished;
+ * copies of hidden code stay hidden with it, and `code_hash` is always public.
  */
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { mayDisclose } from "../../src/api/index.js";
@@ -13,8 +14,9 @@ const NOW = new Date();
 let t: ReturnType<typeof tempStore>;
 let api: StartedApi | null = null;
 
-async function serve(mode: CodeDisclosure): Promise<StartedApi> {
-  api = await startApi({ store: t.store, hparams: testHparams(mode), currentBlock: async () => 1000, now: () => NOW });
+async function serve(mode: CodeDisclosure, delayBlocks: number | null = null, currentBlock: () => Promise<number | null> = async () => 1000): Promise<StartedApi> {
+  const hparams = testHparams(mode, { api: { code_disclosure: mode, code_disclosure_delay_blocks: delayBlocks } });
+  api = await startApi({ store: t.store, hparams, currentBlock, now: () => NOW });
   return api;
 }
 
@@ -51,7 +53,31 @@ describe("mayDisclose", () => {
     ["never", "finished", false, false],
     ["never", "failed", false, false],
   ] as const)("behavior: %s, %s, leader=%s → %s", (mode, status, isLeader, expected) => {
-    expect(mayDisclose({ submissionId: "s", status }, isLeader ? "s" : "other", mode)).toBe(expected);
+    const subject = { submissionId: "s", status, finishedBlock: status === "finished" ? 100 : null };
+    expect(mayDisclose(subject, { leaderId: isLeader ? "s" : "other", currentBlock: 1000 }, { code_disclosure: mode, code_disclosure_delay_blocks: null })).toBe(expected);
+  });
+
+  const leader = { submissionId: "s", status: "finished", finishedBlock: 100 } as const;
+  const superseded = (delay: number | null) => ({ code_disclosure: "after_superseded", code_disclosure_delay_blocks: delay }) as const;
+
+  test("behavior: after_superseded with a delay discloses the leader once the delay has passed since it finished", () => {
+    expect(mayDisclose(leader, { leaderId: "s", currentBlock: 149 }, superseded(50))).toBe(false);
+    expect(mayDisclose(leader, { leaderId: "s", currentBlock: 150 }, superseded(50))).toBe(true);
+    expect(mayDisclose(leader, { leaderId: "s", currentBlock: 100 }, superseded(0))).toBe(true);
+    expect(mayDisclose(leader, { leaderId: "s", currentBlock: 1_000_000 }, superseded(null))).toBe(false);
+  });
+
+  test("behavior: the delay keeps the leader hidden when the current block or its finished block is unknown", () => {
+    expect(mayDisclose(leader, { leaderId: "s", currentBlock: null }, superseded(50))).toBe(false);
+    expect(mayDisclose({ ...leader, finishedBlock: null }, { leaderId: "s", currentBlock: 1000 }, superseded(50))).toBe(false);
+  });
+
+  test("behavior: the delay discloses only finished submissions, and only under after_superseded", () => {
+    for (const status of ["queued", "downloading", "scanning", "evaluating"] as const) {
+      expect(mayDisclose({ ...leader, status }, { leaderId: "other", currentBlock: 1000 }, superseded(0)), status).toBe(false);
+    }
+    expect(mayDisclose(leader, { leaderId: "s", currentBlock: 1000 }, { code_disclosure: "never", code_disclosure_delay_blocks: 0 })).toBe(false);
+    expect(mayDisclose({ ...leader, status: "evaluating" }, { leaderId: null, currentBlock: 1000 }, { code_disclosure: "after_evaluation", code_disclosure_delay_blocks: 0 })).toBe(false);
   });
 });
 
@@ -149,5 +175,38 @@ describe("never", () => {
     }
     const all = [(await a.get("/api/commitments")).text, (await a.get("/api/stats/recent")).text, (await a.get("/leaderboard")).text].join("\n");
     expect(all).not.toMatch(/https:|inner_steps/);
+  });
+});
+
+describe("after_superseded with api.code_disclosure_delay_blocks", () => {
+  // B became the leader when it finished at block 210; the chain is at block 1000.
+  test("behavior: the leader and its duplicate stay hidden until the delay has passed since it finished", async () => {
+    const before = await serve("after_superseded", 791);
+    expect(await shown(before, IDS.b)).toMatchObject({ url: false, code: false });
+    expect(await shown(before, IDS.e)).toMatchObject({ url: false, code: false });
+    await before.close();
+    const after = await serve("after_superseded", 790);
+    expect(await shown(after, IDS.b)).toMatchObject({ url: true, code: true, codeEndpoint: codeOf(IDS.b) });
+    expect(await shown(after, IDS.e)).toMatchObject({ url: true, code: true, codeEndpoint: codeOf(IDS.b) });
+    expect(await shown(after, IDS.g)).toMatchObject({ url: false, code: false }); // still evaluating
+    const raw = Object.fromEntries(((await after.get("/api/commitments")).body as { hotkey: string; raw_text: string | null }[]).map((r) => [r.hotkey, r.raw_text]));
+    expect(raw["hkB"]).toContain("https://gist");
+  });
+
+  test("behavior: with the chain unreachable the leader stays hidden", async () => {
+    for (const currentBlock of [async () => null, async () => Promise.reject(new Error("node down"))]) {
+      const a = await serve("after_superseded", 0, currentBlock);
+      expect(await shown(a, IDS.b)).toMatchObject({ url: false, code: false });
+      expect(await shown(a, IDS.a)).toMatchObject({ url: true, code: true }); // superseded: needs no block
+      await a.close();
+    }
+  });
+
+  test("behavior: without a delay the chain is not asked", async () => {
+    let asked = 0;
+    const a = await serve("after_superseded", null, async () => ++asked);
+    await shown(a, IDS.b);
+    await a.get("/api/commitments");
+    expect(asked).toBe(0);
   });
 });

@@ -4,51 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { renderMetrics } from "../../src/api/index.js";
+import { parseExposition, value } from "./exposition.js";
 import { populate, startApi, tempStore, testHparams, VERSION, type StartedApi } from "./fixtures.js";
 
 const hparams = testHparams();
 let t: ReturnType<typeof tempStore>;
 let api: StartedApi;
-
-interface Sample {
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly value: number;
-}
-
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\["\\n])*",?)*)\})? (\S+)$/;
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\["\\n])*)"/g;
-
-/** A strict parser of the text format: throws on any line it does not understand. */
-function parseExposition(text: string): { readonly types: Map<string, string>; readonly help: Map<string, string>; readonly samples: Sample[] } {
-  if (!text.endsWith("\n")) throw new Error("the exposition must end with a newline");
-  const types = new Map<string, string>();
-  const help = new Map<string, string>();
-  const samples: Sample[] = [];
-  for (const line of text.slice(0, -1).split("\n")) {
-    const comment = /^# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.+)$/.exec(line);
-    if (comment) {
-      const [, kind, name, rest] = comment as unknown as [string, string, string, string];
-      if (kind === "TYPE") {
-        if (types.has(name)) throw new Error(`TYPE twice for ${name}`);
-        types.set(name, rest);
-      } else help.set(name, rest);
-      continue;
-    }
-    const m = SAMPLE.exec(line);
-    if (!m) throw new Error(`not a sample: ${JSON.stringify(line)}`);
-    const name = m[1]!;
-    if (!types.has(name)) throw new Error(`sample before TYPE: ${name}`);
-    const labels = Object.fromEntries([...(m[2] ?? "").matchAll(LABEL)].map((l) => [l[1]!, l[2]!]));
-    const value = m[3] === "NaN" ? NaN : m[3] === "+Inf" ? Infinity : m[3] === "-Inf" ? -Infinity : Number(m[3]);
-    if (Number.isNaN(value) && m[3] !== "NaN") throw new Error(`bad value ${m[3]}`);
-    samples.push({ name, labels, value });
-  }
-  return { types, help, samples };
-}
-
-const value = (samples: readonly Sample[], name: string, labels: Record<string, string> = {}) =>
-  samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).map((s) => s.value);
 
 beforeAll(async () => {
   t = tempStore();

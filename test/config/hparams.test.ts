@@ -61,6 +61,25 @@ describe("loadHparams", () => {
     expect(parseHparams([])._unsafeUnwrapErr().message).toBe("(root): expected an object, got []");
   });
 
+  test("behavior: api.code_disclosure_delay_blocks defaults to null (no delay) and takes a block count", () => {
+    expect(parseHparams(json())._unsafeUnwrap().api).toEqual({ code_disclosure: "after_superseded", code_disclosure_delay_blocks: null });
+    for (const delay of [0, 7200, null]) {
+      const j = json();
+      j.api.code_disclosure_delay_blocks = delay;
+      expect(parseHparams(j)._unsafeUnwrap().api.code_disclosure_delay_blocks).toBe(delay);
+    }
+  });
+
+  test("error: a code disclosure delay that is not a block count names the key", () => {
+    for (const bad of [-1, 1.5, "100", true]) {
+      const j = json();
+      j.api.code_disclosure_delay_blocks = bad;
+      expect(parseHparams(j)._unsafeUnwrapErr(), String(bad)).toMatchObject({
+        key: "api.code_disclosure_delay_blocks", message: `api.code_disclosure_delay_blocks: expected an integer >= 0, got ${JSON.stringify(bad)}`,
+      });
+    }
+  });
+
   test("behavior: unknown keys are ignored unless strict", () => {
     const j = { ...json(), future_key: 1 };
     expect(parseHparams(j).isOk()).toBe(true);
