@@ -328,6 +328,7 @@ export type {
   CommitmentField,
   CommitmentFieldSize,
   CommitmentPayloadError,
+  CommitmentPlan,
   CommitmentRateLimitedError,
   CommitmentReceipt,
   CommitmentSpace,
@@ -373,6 +374,9 @@ export type {
   PaymentTransientError,
   PaymentVerification,
   PoolState,
+  PrecheckCommitmentParameters,
+  QuoteFeeError,
+  QuoteFeeParameters,
   RevealRoundTooEarlyError,
   RevealedCommitment,
   SetCommitmentCallOptions,
@@ -1009,6 +1013,7 @@ export type {
 } from "./api/index.js";
 export {
   REVEAL_LAG_BLOCKS,
+  planSubmission,
   prepareSubmission,
   readRateLimitWindow,
   sendSubmission,
@@ -1016,6 +1021,8 @@ export {
 export type {
   ColdkeyRequiredError,
   CommitmentTooLongError,
+  PlanSubmissionError,
+  PlanSubmissionParameters,
   PrepareSubmissionError,
   PrepareSubmissionParameters,
   PreparedSubmission,
@@ -1024,5 +1031,6 @@ export type {
   ScannerLoadError,
   SendSubmissionError,
   SendSubmissionParameters,
+  SubmissionPlan,
   SubmissionReceipt,
 } from "./miner/index.js";

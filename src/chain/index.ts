@@ -111,6 +111,8 @@ export type {
   PaymentReceipt,
   PaymentTransientError,
   PaymentVerification,
+  QuoteFeeError,
+  QuoteFeeParameters,
   VerifyPaymentError,
   VerifyPaymentParameters,
 } from "./client/payment.js";
@@ -124,8 +126,10 @@ export type {
 } from "./client/createSubtensorClient.js";
 export type {
   CommitmentError,
+  CommitmentPlan,
   CommitmentReceipt,
   CommitTimelockedParameters,
+  PrecheckCommitmentParameters,
   StoredCommitment,
   StoredCommitmentField,
 } from "./client/commitments.js";

@@ -9,9 +9,10 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
-import type { PaymentQuote, PaymentReceipt, PaymentReference } from "../chain/index.js";
-import { prepareSubmission, sendSubmission, type PrepareSubmissionError, type SendSubmissionError } from "../miner/index.js";
-import { CHAIN_FLAGS, CHAIN_FLAGS_HELP, coldkeyOf, connect, hotkeyOf } from "./chain-options.js";
+import { loadColdkeyAddress, type PaymentQuote, type PaymentReceipt, type PaymentReference } from "../chain/index.js";
+import type { Hparams } from "../config/index.js";
+import { planSubmission, type PreparedSubmission, prepareSubmission, sendSubmission, type PrepareSubmissionError, type SendSubmissionError } from "../miner/index.js";
+import { CHAIN_FLAGS, CHAIN_FLAGS_HELP, coldkeyOf, connect, hotkeyOf, walletLocation } from "./chain-options.js";
 import { loadEffectiveHparams } from "./hparams.js";
 import { type CliIo, EXIT, parsePositiveInt, UsageError } from "./io.js";
 
@@ -22,7 +23,10 @@ content rules, code hash, the static scan, the commitment's size), then pays the
 requires one (asking first), commits the URL timelocked, and writes a receipt.
 
 Options:
-  --dry-run                   every check, nothing paid or sent
+  --dry-run                   every check, nothing paid or sent: the code's, then on the chain
+                              registration, the rate limit, the fee's quote and the commitment's
+                              size, reveal round and space (needs the wallet's addresses only)
+  --offline                   with --dry-run: the code's checks only, no chain
   --plain                     a plain (not timelocked) commitment, for validators that accept them
   --yes                       pay without asking (scripts)
   --payment BLOCK:INDEX       use a fee paid earlier and not used yet (e.g. when its commitment
@@ -53,6 +57,39 @@ function writeReceipt(dir: string, kind: "payment" | "commitment", hotkey: strin
   return file;
 }
 
+/** `--dry-run` on the chain: {@link planSubmission}, printed; nothing is paid or sent. */
+async function dryRunOnChain(
+  values: Parameters<typeof hotkeyOf>[0] & { plain: boolean; json: boolean },
+  io: CliIo, hparams: Hparams, p: PreparedSubmission, existingPayment: PaymentReference | undefined, local: object, say: (line: string) => void,
+): Promise<number> {
+  const hotkey = await hotkeyOf(values, io);
+  const coldkey = hparams.payment.enabled && existingPayment === undefined ? await loadColdkeyAddress(walletLocation(values, io)) : null;
+  if (coldkey !== null && coldkey.isErr()) throw new UsageError(coldkey.error.message);
+  const client = await connect(values, io);
+  try {
+    const planned = await planSubmission({
+      client, hparams, prepared: p, hotkey: hotkey.address, plain: values.plain, ...(coldkey === null ? {} : { coldkey: coldkey.value }), ...(existingPayment ? { existingPayment } : {}),
+    });
+    if (planned.isErr()) {
+      io.stderr(`crusades: ${planned.error.message} (dry run: nothing was paid or sent)\n`);
+      return planned.error.type === "ChainConnection" || planned.error.type === "ChainTimeout" || planned.error.type === "ChainRpc" ? EXIT.usage : EXIT.rejected;
+    }
+    const plan = planned.value;
+    if (values.json) {
+      io.stdout(JSON.stringify({ ...local, chain: plan }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
+      return EXIT.ok;
+    }
+    say(`hotkey ${plan.hotkey}: uid ${plan.uid} on subnet ${plan.netuid}; the validators' rate limit allows a commitment now (block ${plan.head})`);
+    if (plan.fee !== null) say(`fee: ${plan.fee.feeRao} rao staked to ${plan.fee.burnHotkey}, ~${plan.fee.expectedAlpha} alpha (validators need >= ${plan.fee.minAlpha}) to ${plan.fee.destination}; coldkey balance ${plan.fee.freeBalanceRao} rao`);
+    else say(existingPayment ? `fee: the earlier payment ${existingPayment.blockNumber}:${existingPayment.extrinsicIndex} would be referred to` : "fee: none due");
+    say(`commitment: ${plan.commitment.length}/128 characters, ${plan.costBytes} bytes of commitment space${plan.plain ? ", plain" : `, timelocked to round ${plan.revealRound}`}; validators would see it at block ~${plan.expectedRevealBlock}`);
+    io.stdout("dry run: every check passed, on the chain too; nothing was paid or sent\n");
+    return EXIT.ok;
+  } finally {
+    await client.disconnect();
+  }
+}
+
 function describeError(e: PrepareSubmissionError | SendSubmissionError): string {
   return e.message;
 }
@@ -64,6 +101,7 @@ export async function runSubmit(argv: readonly string[], io: CliIo): Promise<num
     options: {
       ...CHAIN_FLAGS,
       "dry-run": { type: "boolean", default: false },
+      offline: { type: "boolean", default: false },
       plain: { type: "boolean", default: false },
       yes: { type: "boolean", default: false },
       payment: { type: "string" },
@@ -114,10 +152,15 @@ export async function runSubmit(argv: readonly string[], io: CliIo): Promise<num
     }
     io.stderr("WARNING: --force: committing code the static scan rejects; validators running the same rules will reject it\n");
   } else say(`static scan: ok (rules ${p.scan.rulesHash.slice(0, 12)})`);
+  if (values.offline && !values["dry-run"]) throw new UsageError("--offline goes with --dry-run");
   if (values["dry-run"]) {
-    if (values.json) io.stdout(JSON.stringify({ dryRun: true, url: p.committedUrl, codeHash: p.codeHash, sha256: p.sha256, sizeBytes: p.sizeBytes, commitmentChars: 128 - p.margin, scanOk: p.scan.ok, violations: p.scan.violations }) + "\n");
-    else io.stdout("dry run: every check passed; nothing was paid or sent\n");
-    return EXIT.ok;
+    const local = { dryRun: true, url: p.committedUrl, codeHash: p.codeHash, sha256: p.sha256, sizeBytes: p.sizeBytes, commitmentChars: 128 - p.margin, scanOk: p.scan.ok, violations: p.scan.violations };
+    if (values.offline) {
+      if (values.json) io.stdout(JSON.stringify({ ...local, chain: null }) + "\n");
+      else io.stdout("dry run (offline): the code's checks passed; the chain was not asked; nothing was paid or sent\n");
+      return EXIT.ok;
+    }
+    return dryRunOnChain(values, io, hparams, p, existingPayment, local, say);
   }
 
   const hotkey = await hotkeyOf(values, io);

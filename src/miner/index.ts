@@ -9,4 +9,6 @@ export type { PreparedSubmission, PrepareSubmissionError, PrepareSubmissionParam
 export { readRateLimitWindow, REVEAL_LAG_BLOCKS } from "./rate-limit.js";
 export type { RateLimitWindow } from "./rate-limit.js";
 export { sendSubmission } from "./send-submission.js";
+export { planSubmission } from "./plan-submission.js";
+export type { PlanSubmissionError, PlanSubmissionParameters, SubmissionPlan } from "./plan-submission.js";
 export type { ColdkeyRequiredError, CommitmentTooLongError, RateLimitPrecheckError, SendSubmissionError, SendSubmissionParameters, SubmissionReceipt } from "./send-submission.js";

@@ -4,12 +4,12 @@
  * @module
  */
 import type { KeyringPair } from "@polkadot/keyring/types";
-import { errAsync, okAsync, ResultAsync } from "neverthrow";
+import { err, errAsync, ok, okAsync, type Result, ResultAsync } from "neverthrow";
 import type { CommitmentError, PayFeeError, PaymentQuote, PaymentReceipt, PaymentReference, SubtensorClient } from "../chain/index.js";
 import type { Hparams } from "../config/index.js";
 import { buildCommitment, MAX_COMMITMENT_CHARS } from "../submission/index.js";
 import type { PreparedSubmission } from "./prepare-submission.js";
-import { readRateLimitWindow } from "./rate-limit.js";
+import { type RateLimitWindow, readRateLimitWindow } from "./rate-limit.js";
 
 /** Inputs of {@link sendSubmission}. */
 export interface SendSubmissionParameters {
@@ -84,16 +84,10 @@ export interface CommitmentTooLongError {
 /** Errors of {@link sendSubmission}. */
 export type SendSubmissionError = CommitmentError | PayFeeError | RateLimitPrecheckError | ColdkeyRequiredError | CommitmentTooLongError;
 
-/**
- * Checks registration and the rate limit, pays the fee when required, then commits.
- * @returns the receipt, or the first failure (nothing is sent after a failed check)
- */
-export function sendSubmission(p: SendSubmissionParameters): ResultAsync<SubmissionReceipt, SendSubmissionError> {
-  const { client, hparams, prepared, hotkey } = p;
-  const plain = p.plain ?? false;
-  const netuid = hparams.netuid;
-  return ResultAsync.combine([client.uidOf(netuid, hotkey.address), client.blockNumber()])
-    .andThen(([uid, head]) => readRateLimitWindow(client, hparams, hotkey.address, head, plain).map((window) => ({ uid, head, window })))
+/** The uid, the head and the validators' rate-limit window of `hotkey` (§B.7 steps 3-4); a refusal sends nothing. */
+export function checkRegistrationAndRateLimit(client: SubtensorClient, hparams: Hparams, hotkey: string, plain: boolean): ResultAsync<{ readonly uid: number; readonly head: number; readonly window: RateLimitWindow }, SendSubmissionError> {
+  return ResultAsync.combine([client.uidOf(hparams.netuid, hotkey), client.blockNumber()])
+    .andThen(([uid, head]) => readRateLimitWindow(client, hparams, hotkey, head, plain).map((window) => ({ uid, head, window })))
     .andThen(({ uid, head, window }) => {
       const newest = window.newestRevealBlock;
       if (newest !== null && window.earliestCommitBlock > head) {
@@ -103,8 +97,36 @@ export function sendSubmission(p: SendSubmissionParameters): ResultAsync<Submiss
           lastRevealBlock: newest, earliestCommitBlock: window.earliestCommitBlock,
         });
       }
-      const mustPay = hparams.payment.enabled && uid !== hparams.burn_uid;
-      if (!mustPay) return okAsync({ uid, head, payment: null as PaymentReceipt | null, reference: null as PaymentReference | null });
+      return okAsync({ uid, head, window });
+    });
+}
+
+/** Whether `uid` must pay the fee (payments on, not the burn uid). */
+export const feeDue = (hparams: Hparams, uid: number): boolean => hparams.payment.enabled && uid !== hparams.burn_uid;
+
+/** The exact commitment text, with the payment reference when there is one; refused over 128 characters. */
+export function commitmentText(prepared: PreparedSubmission, reference: PaymentReference | null): Result<string, CommitmentTooLongError> {
+  const text = buildCommitment({
+    codeHash: prepared.codeHash, url: prepared.committedUrl,
+    payment: reference === null ? null : { block: reference.blockNumber, extrinsicIndex: reference.extrinsicIndex },
+  });
+  if (text.length > MAX_COMMITMENT_CHARS) {
+    return err({ type: "CommitmentTooLong", message: `the commitment is ${text.length} characters, over the ${MAX_COMMITMENT_CHARS}-character limit`, length: text.length });
+  }
+  return ok(text);
+}
+
+/**
+ * Checks registration and the rate limit, pays the fee when required, then commits.
+ * @returns the receipt, or the first failure (nothing is sent after a failed check)
+ */
+export function sendSubmission(p: SendSubmissionParameters): ResultAsync<SubmissionReceipt, SendSubmissionError> {
+  const { client, hparams, prepared, hotkey } = p;
+  const plain = p.plain ?? false;
+  const netuid = hparams.netuid;
+  return checkRegistrationAndRateLimit(client, hparams, hotkey.address, plain)
+    .andThen(({ uid, head }) => {
+      if (!feeDue(hparams, uid)) return okAsync({ uid, head, payment: null as PaymentReceipt | null, reference: null as PaymentReference | null });
       if (p.existingPayment !== undefined) return okAsync({ uid, head, payment: null as PaymentReceipt | null, reference: p.existingPayment as PaymentReference | null });
       if (p.coldkey === undefined) return errAsync<never, SendSubmissionError>({ type: "ColdkeyRequired", message: "payments are enabled on this subnet: the coldkey must pay the submission fee" });
       return client
@@ -115,13 +137,9 @@ export function sendSubmission(p: SendSubmissionParameters): ResultAsync<Submiss
         });
     })
     .andThen(({ uid, head, payment, reference }) => {
-      const text = buildCommitment({
-        codeHash: prepared.codeHash, url: prepared.committedUrl,
-        payment: reference === null ? null : { block: reference.blockNumber, extrinsicIndex: reference.extrinsicIndex },
-      });
-      if (text.length > MAX_COMMITMENT_CHARS) {
-        return errAsync<never, SendSubmissionError>({ type: "CommitmentTooLong", message: `the commitment is ${text.length} characters, over the ${MAX_COMMITMENT_CHARS}-character limit`, length: text.length });
-      }
+      const built = commitmentText(prepared, reference);
+      if (built.isErr()) return errAsync<never, SendSubmissionError>(built.error);
+      const text = built.value;
       const sent = plain
         ? client.commitPlain({ netuid, data: text, signer: hotkey })
         : client.commitTimelocked({ netuid, text, signer: hotkey, blocksUntilReveal: hparams.reveal_blocks, blockTimeSeconds: hparams.block_time });

@@ -57,10 +57,16 @@ describe("crusades submit", () => {
     await expect(runSubmit([], io().io)).rejects.toThrow("exactly one URL");
   });
 
-  test("behavior: --dry-run --json reports every check and sends nothing", async () => {
+  test("behavior: --dry-run --offline --json reports the code's checks, asks no chain and sends nothing", async () => {
     const { io: cli, out } = io();
-    expect(await runSubmit([`${base}/good.py`, "--dry-run", "--json", "--gpus", "1", "--allow-private-hosts", "127.0.0.1"], cli)).toBe(0);
-    expect(JSON.parse(out.stdout)).toMatchObject({ dryRun: true, scanOk: true, sizeBytes: GOOD.length, url: `${base}/good.py` });
+    expect(await runSubmit([`${base}/good.py`, "--dry-run", "--offline", "--json", "--gpus", "1", "--allow-private-hosts", "127.0.0.1"], cli)).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({ dryRun: true, scanOk: true, sizeBytes: GOOD.length, url: `${base}/good.py`, chain: null });
+  });
+
+  test("error: --dry-run without --offline goes to the chain: a missing wallet is named; --offline alone is a usage error", async () => {
+    const { io: cli } = io();
+    await expect(runSubmit([`${base}/good.py`, "--dry-run", "--gpus", "1", "--allow-private-hosts", "127.0.0.1", "--wallet.path", path.join(dir, "no-wallets")], cli)).rejects.toThrow("no-wallets");
+    await expect(runSubmit([`${base}/good.py`, "--offline", "--gpus", "1", "--allow-private-hosts", "127.0.0.1"], cli)).rejects.toThrow("--offline goes with --dry-run");
   });
 
   test("error: the scan's rejection stops before anything else (exit 1)", async () => {

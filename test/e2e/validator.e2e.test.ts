@@ -162,9 +162,9 @@ describe.skipIf(skipReason !== null || !builtCli)("validator end to end (chopsti
 
   test("behavior: miners submit, the validator evaluates, survives SIGKILL, picks the leader and sets weights", async () => {
     // Miners: a dry run first (nothing sent), then the plain commitments.
-    const dry = await cli(["submit", `${codeBase}/good.py`, "--dry-run", "--json", "--gpus", "1", "--allow-private-hosts", "127.0.0.1", ...walletArgs("good")]);
+    const dry = await cli(["submit", `${codeBase}/good.py`, "--dry-run", "--plain", "--json", "--gpus", "1", "--allow-private-hosts", "127.0.0.1", ...walletArgs("good")]);
     expect(dry.status, dry.stderr).toBe(0);
-    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, scanOk: true, url: `${codeBase}/good.py` });
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, scanOk: true, url: `${codeBase}/good.py`, chain: { hotkey: keys.good.address, plain: true, fee: null } });
     expect((await client.readCommitment(NETUID, keys.good.address))._unsafeUnwrap()).toBeNull();
 
     const good = await cli(["submit", `${codeBase}/good.py`, "--plain", "--yes", "--json", "--gpus", "1", "--allow-private-hosts", "127.0.0.1", ...walletArgs("good")]);

@@ -17,7 +17,7 @@ import { parseHparams, type Hparams } from "../../src/config/index.js";
 import { createApiServer } from "../../src/api/index.js";
 import { runStatus } from "../../src/cli/status.js";
 import { openStore } from "../../src/store/index.js";
-import { sendSubmission, type PreparedSubmission } from "../../src/miner/index.js";
+import { planSubmission, type PlanSubmissionError, sendSubmission, type PreparedSubmission } from "../../src/miner/index.js";
 import { registerHotkeys, startChopsticks, type Chopsticks } from "../chain/chopsticks.js";
 
 const REPO = path.join(import.meta.dirname, "..", "..");
@@ -61,6 +61,32 @@ afterAll(async () => {
   await dev?.disconnect();
   await client?.disconnect();
   await node?.stop();
+});
+
+// Before any commitment of bob's: his rate-limit window is open.
+describe("planSubmission, the dry run (chopsticks)", () => {
+  test("behavior: every pre-check passes and the exact commitment is planned; nothing is sent", async () => {
+    const hparams = hparamsWith({ payment: { enabled: false } });
+    const head = (await client.blockNumber())._unsafeUnwrap();
+    const plan = (await planSubmission({ client, hparams, prepared: prepared("https://example.com/plan.py"), hotkey: bob.address, plain: true }))._unsafeUnwrap();
+    expect(plan).toMatchObject({ uid: 1, netuid: NETUID, plain: true, fee: null, revealRound: null, commitment: "7acd895296756fe962cc31318ad5f68a:https://example.com/plan.py" });
+    expect(plan.costBytes).toBeGreaterThan(plan.commitment.length);
+    expect(plan.expectedRevealBlock).toBeGreaterThan(head);
+    expect((await client.blockNumber())._unsafeUnwrap()).toBe(head); // no block: nothing was sent
+    expect(await committedText(bob.address)).toBeNull();
+  });
+
+  test("error: each refusal of sending refuses the plan too, sending nothing", async () => {
+    const head = (await client.blockNumber())._unsafeUnwrap();
+    const plan = async (over: Partial<Parameters<typeof planSubmission>[0]>, hp: Record<string, unknown> = { payment: { enabled: false } }): Promise<PlanSubmissionError> =>
+      (await planSubmission({ client, hparams: hparamsWith(hp), prepared: prepared("https://example.com/plan.py"), hotkey: bob.address, plain: true, ...over }))._unsafeUnwrapErr();
+    expect(await plan({ hotkey: charlie.address })).toMatchObject({ type: "HotkeyNotRegistered" });
+    expect(await plan({}, { payment: { enabled: true } })).toMatchObject({ type: "ColdkeyRequired" });
+    // With a coldkey the fee's own pre-checks run (spec 218 cannot pay: no transfer_stake, or no balance).
+    expect(["PaymentPrecheck", "UnsupportedCall"]).toContain((await plan({ coldkey: charlie.address }, { payment: { enabled: true } })).type);
+    expect(await plan({ prepared: { ...prepared(`https://example.com/${"x".repeat(100)}.py`) } })).toMatchObject({ type: "CommitmentTooLong" });
+    expect((await client.blockNumber())._unsafeUnwrap()).toBe(head);
+  });
 });
 
 describe("sendSubmission (chopsticks)", () => {

@@ -9,6 +9,7 @@ import { encodeAddress } from "@polkadot/util-crypto";
 import { errAsync, okAsync, ResultAsync } from "neverthrow";
 import { revealRound, timelockEncrypt, type RevealRoundError, type TimelockEncryptError } from "../../timelock/index.js";
 import { accountIdOf, checkU16, SS58_PREFIX } from "../args.js";
+import type { ChainCall } from "../calls.js";
 import { checkCommitmentSpace, commitmentCost, type CommitmentUsage } from "../budget.js";
 import { commitmentFieldSizes, setCommitmentCall, type CommitmentField } from "../commitmentCalls.js";
 import { chainArgument, type ChainEncodingError } from "../errors.js";
@@ -62,7 +63,18 @@ function maxFieldsOf(ctx: ClientContext): number {
   return c ? Number(c.toString()) : 3;
 }
 
-/** Registration, field count, space budget and the old pallet's rate limit; then sends. */
+/** Registration, field count, space budget and the old pallet's rate limit; nothing is sent. */
+function precheck(ctx: ClientContext, netuid: number, fields: readonly CommitmentField[], hotkey: string): ResultAsync<{ readonly call: ChainCall; readonly costBytes: number }, CommitmentError> {
+  const built = setCommitmentCall(netuid, fields, { maxFields: maxFieldsOf(ctx) });
+  if (built.isErr()) return errAsync(built.error);
+  const costBytes = commitmentCost(commitmentFieldSizes(fields));
+  return uidOfHotkey(ctx, netuid, hotkey)
+    .andThen(() => checkSpace(ctx, netuid, hotkey, costBytes))
+    .andThen(() => checkRateLimit(ctx, netuid, hotkey))
+    .map(() => ({ call: built.value, costBytes }));
+}
+
+/** {@link precheck}, then sends `set_commitment` signed by the hotkey. */
 function precheckAndSend(
   ctx: ClientContext,
   netuid: number,
@@ -71,15 +83,8 @@ function precheckAndSend(
   options: SubmitOptions,
   round: bigint | null,
 ): ResultAsync<CommitmentReceipt, CommitmentError> {
-  const built = setCommitmentCall(netuid, fields, { maxFields: maxFieldsOf(ctx) });
-  if (built.isErr()) return errAsync(built.error);
-  const costBytes = commitmentCost(commitmentFieldSizes(fields));
-  const hotkey = signer.address;
-  return uidOfHotkey(ctx, netuid, hotkey)
-    .andThen(() => checkSpace(ctx, netuid, hotkey, costBytes))
-    .andThen(() => checkRateLimit(ctx, netuid, hotkey))
-    .andThen(() => submitCall(ctx, built.value, signer, options))
-    .map((outcome) => ({ outcome, revealRound: round, costBytes }));
+  return precheck(ctx, netuid, fields, signer.address)
+    .andThen(({ call, costBytes }) => submitCall(ctx, call, signer, options).map((outcome) => ({ outcome, revealRound: round, costBytes })));
 }
 
 function checkSpace(ctx: ClientContext, netuid: number, hotkey: string, costBytes: number): ResultAsync<unknown, CommitmentError> {
@@ -109,13 +114,11 @@ function checkRateLimit(ctx: ClientContext, netuid: number, hotkey: string): Res
 }
 
 /**
- * Commits `text` timelocked: SCALE-encodes it, encrypts it to the reveal round of the Python SDK's
- * formula, checks registration, size and space budget, then sends `set_commitment` signed by the hotkey.
- * A `blocksUntilReveal` below 1 is a `ChainArgument`, a round not after `Drand.LastStoredRound`
- * (a wrong clock) is `RevealRoundTooEarly`; both before anything is sent.
+ * The timelocked field of `text`: SCALE-encoded, encrypted to the reveal round of the Python SDK's
+ * formula. A `blocksUntilReveal` below 1 is a `ChainArgument`, a round not after
+ * `Drand.LastStoredRound` (a wrong clock) is `RevealRoundTooEarly`.
  */
-export function commitTimelocked(ctx: ClientContext, params: CommitTimelockedParameters): ResultAsync<CommitmentReceipt, CommitmentError> {
-  const { netuid, text, signer, blocksUntilReveal = 360, blockTimeSeconds = 12, nowSeconds, ...options } = params;
+function timelockField(ctx: ClientContext, text: string, blocksUntilReveal: number, blockTimeSeconds: number, nowSeconds: number | undefined): ResultAsync<{ readonly field: CommitmentField; readonly round: bigint }, CommitmentError> {
   // revealRound accepts 0 (a round due now); a commitment must reveal strictly later.
   if (typeof blocksUntilReveal !== "number" || !Number.isSafeInteger(blocksUntilReveal) || blocksUntilReveal <= 0) {
     return errAsync(chainArgument("blocksUntilReveal", blocksUntilReveal, "a positive integer"));
@@ -125,12 +128,53 @@ export function commitTimelocked(ctx: ClientContext, params: CommitTimelockedPar
   // The commitments pallet reveals any round whose pulse is stored, at once (chain.md §3.6).
   return readLastStoredRound(ctx)
     .andThen((last) => checkRevealRoundAhead(BigInt(round.value), last, { allowStored: false }))
-    .andThen((ahead) =>
-      timelockEncrypt(encodeCommitmentPayload(text), ahead).asyncAndThen((ciphertext) =>
-        precheckAndSend(ctx, netuid, [{ kind: "timelock", ciphertext, revealRound: ahead }], signer, options, ahead),
-      ),
-    );
+    .andThen((ahead) => timelockEncrypt(encodeCommitmentPayload(text), ahead).map((ciphertext) => ({ field: { kind: "timelock" as const, ciphertext, revealRound: ahead }, round: ahead })));
 }
+
+/**
+ * Commits `text` timelocked ({@link timelockField}): checks registration, size and space budget,
+ * then sends `set_commitment` signed by the hotkey. Nothing is sent when a check fails.
+ */
+export function commitTimelocked(ctx: ClientContext, params: CommitTimelockedParameters): ResultAsync<CommitmentReceipt, CommitmentError> {
+  const { netuid, text, signer, blocksUntilReveal = 360, blockTimeSeconds = 12, nowSeconds, ...options } = params;
+  return timelockField(ctx, text, blocksUntilReveal, blockTimeSeconds, nowSeconds).andThen(({ field, round }) => precheckAndSend(ctx, netuid, [field], signer, options, round));
+}
+
+/** Inputs of {@link precheckCommitment}. */
+export interface PrecheckCommitmentParameters {
+  readonly netuid: number;
+  /** The hotkey that would sign (SS58); no secret is needed. */
+  readonly hotkey: string;
+  readonly text: string;
+  /** A plain commitment (`RawN`) instead of a timelocked one. @default false */
+  readonly plain?: boolean;
+  /** @default 360 */
+  readonly blocksUntilReveal?: number;
+  /** @default 12 */
+  readonly blockTimeSeconds?: number;
+  readonly nowSeconds?: number;
+}
+
+/** What a commitment would be, had it been sent now. */
+export interface CommitmentPlan {
+  readonly revealRound: bigint | null;
+  /** Space it would be charged against `MaxSpace`. */
+  readonly costBytes: number;
+}
+
+/**
+ * Every check {@link commitTimelocked} (or {@link commitPlain}) makes before sending, sending
+ * nothing: the reveal round, registration, field size, the space budget and the rate limit
+ * (`crusades submit --dry-run`).
+ */
+export function precheckCommitment(ctx: ClientContext, params: PrecheckCommitmentParameters): ResultAsync<CommitmentPlan, CommitmentError> {
+  const { netuid, hotkey, text, plain = false, blocksUntilReveal = 360, blockTimeSeconds = 12, nowSeconds } = params;
+  const field: ResultAsync<{ readonly field: CommitmentField; readonly round: bigint | null }, CommitmentError> =
+    plain ? okAsync({ field: rawField(text), round: null }) : timelockField(ctx, text, blocksUntilReveal, blockTimeSeconds, nowSeconds);
+  return field.andThen(({ field: f, round }) => precheck(ctx, netuid, [f], hotkey).map(({ costBytes }) => ({ revealRound: round, costBytes })));
+}
+
+const rawField = (data: string | Uint8Array): CommitmentField => ({ kind: "raw", data: typeof data === "string" ? new TextEncoder().encode(data) : data });
 
 /** Commits plain bytes (a `RawN` field, at most 128 bytes; a string is sent as its UTF-8). */
 export function commitPlain(
@@ -138,8 +182,7 @@ export function commitPlain(
   params: { readonly netuid: number; readonly data: string | Uint8Array; readonly signer: KeyringPair } & SubmitOptions,
 ): ResultAsync<CommitmentReceipt, CommitmentError> {
   const { netuid, data, signer, ...options } = params;
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  return precheckAndSend(ctx, netuid, [{ kind: "raw", data: bytes }], signer, options, null);
+  return precheckAndSend(ctx, netuid, [rawField(data)], signer, options, null);
 }
 
 /**

@@ -12,13 +12,16 @@ import type { RevealedCommitment } from "../storage.js";
 import {
   commitPlain,
   commitTimelocked,
+  precheckCommitment,
   readCommitment,
   readCommitments,
   readRevealedCommitments,
   readRevealedCommitmentsOf,
   type CommitmentError,
   type CommitmentReceipt,
+  type CommitmentPlan,
   type CommitTimelockedParameters,
+  type PrecheckCommitmentParameters,
   type StoredCommitment,
 } from "./commitments.js";
 import { blockHashAt, blockNumber, readHead, type ClientContext } from "./context.js";
@@ -26,14 +29,18 @@ import { redactUrl, withTimeout, type ChainConnectionError, type ChainRpcError, 
 import { readMetagraph, readSubnetWeightParameters, uidOfHotkey, type Metagraph, type MetagraphError, type WeightParameters } from "./metagraph.js";
 import {
   payFee,
+  quoteFee,
   readHotkeyStakeTaoRao,
   readOwner,
   readStake,
   verifyPayment,
   type PayFeeError,
   type PayFeeParameters,
+  type PaymentQuote,
   type PaymentReceipt,
   type PaymentVerification,
+  type QuoteFeeError,
+  type QuoteFeeParameters,
   type VerifyPaymentError,
   type VerifyPaymentParameters,
 } from "./payment.js";
@@ -83,6 +90,8 @@ export interface SubtensorClient {
   uidOf(netuid: number, hotkey: string): ReturnType<typeof uidOfHotkey>;
   commitTimelocked(params: CommitTimelockedParameters): ResultAsync<CommitmentReceipt, CommitmentError>;
   commitPlain(params: Parameters<typeof commitPlain>[1]): ResultAsync<CommitmentReceipt, CommitmentError>;
+  /** Every check of {@link SubtensorClient.commitTimelocked} / {@link SubtensorClient.commitPlain}; sends nothing and needs no secret. */
+  precheckCommitment(params: PrecheckCommitmentParameters): ResultAsync<CommitmentPlan, CommitmentError>;
   readRevealedCommitments(netuid: number, options?: { readonly blockHash?: string }): ResultAsync<ReadonlyMap<string, readonly RevealedCommitment[]>, CommitmentError>;
   readRevealedCommitmentsOf(netuid: number, hotkey: string, options?: { readonly blockHash?: string }): ResultAsync<readonly RevealedCommitment[], CommitmentError>;
   readCommitment(netuid: number, hotkey: string): ResultAsync<StoredCommitment | null, CommitmentError>;
@@ -96,6 +105,8 @@ export interface SubtensorClient {
   readWeights(netuid: number, uid: number): ResultAsync<readonly (readonly [number, number])[], SetWeightsError>;
   /** Pays the submission fee (crusades.md §C.8 miner side): add_stake, then transfer_stake of the new alpha. */
   payFee(params: PayFeeParameters): ResultAsync<PaymentReceipt, PayFeeError>;
+  /** Every pre-check of {@link SubtensorClient.payFee} and its quote; sends nothing and needs no secret. */
+  quoteFee(params: QuoteFeeParameters): ResultAsync<PaymentQuote, QuoteFeeError>;
   /** Verifies a commitment's referenced payment at its block (crusades.md §C.8 validator side). */
   verifyPayment(params: VerifyPaymentParameters): ResultAsync<PaymentVerification, VerifyPaymentError>;
   /** Alpha staked by `coldkey` on `hotkey` in `netuid`. */
@@ -136,6 +147,7 @@ function clientOf(ctx: ClientContext, ownsApi: boolean): SubtensorClient {
     uidOf: (netuid, hotkey) => uidOfHotkey(ctx, netuid, hotkey),
     commitTimelocked: (params) => commitTimelocked(ctx, params),
     commitPlain: (params) => commitPlain(ctx, params),
+    precheckCommitment: (params) => precheckCommitment(ctx, params),
     readRevealedCommitments: (netuid, options) => readRevealedCommitments(ctx, netuid, options),
     readRevealedCommitmentsOf: (netuid, hotkey, options) => readRevealedCommitmentsOf(ctx, netuid, hotkey, options),
     readCommitment: (netuid, hotkey) => readCommitment(ctx, netuid, hotkey),
@@ -145,6 +157,7 @@ function clientOf(ctx: ClientContext, ownsApi: boolean): SubtensorClient {
     setWeights: (params) => setWeights(ctx, params),
     readWeights: (netuid, uid) => readWeights(ctx, netuid, uid),
     payFee: (params) => payFee(ctx, params),
+    quoteFee: (params) => quoteFee(ctx, params),
     verifyPayment: (params) => verifyPayment(ctx, params),
     readStake: (coldkey, hotkey, netuid) => readStake(ctx, coldkey, hotkey, netuid),
     readOwner: (hotkey) => readOwner(ctx, hotkey),

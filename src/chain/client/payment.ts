@@ -9,7 +9,7 @@ import type { Codec } from "@polkadot/types/types";
 import { encodeAddress } from "@polkadot/util-crypto";
 import { err, ok, ResultAsync, type Result } from "neverthrow";
 import { accountIdOf, checkU16, checkU64, SS58_PREFIX } from "../args.js";
-import { applyCall, type TxDecorator } from "../calls.js";
+import { applyCall, type ChainCall, type TxDecorator } from "../calls.js";
 import type { ChainArgumentError, CodecError, InvalidAddressError, UnsupportedCallError } from "../errors.js";
 import {
   addStakeCall,
@@ -332,10 +332,83 @@ export function locatePayment(
   );
 }
 
+/** Inputs of {@link quoteFee}: {@link PayFeeParameters} with the coldkey's address instead of its key. */
+export interface QuoteFeeParameters {
+  readonly netuid: number;
+  readonly burnUid: number;
+  /** The coldkey that would pay (SS58): its free balance is checked. */
+  readonly coldkeyAddress: string;
+  /** @default 50_000_000n (0.05 TAO) */
+  readonly feeRao?: bigint;
+  readonly paymentAddress?: string;
+}
+
+/** Errors of {@link quoteFee}: pre-checks only, nothing is ever sent. */
+export type QuoteFeeError = Exclude<PayFeeError, PaymentIncompleteError>;
+
 /**
- * Pays the submission fee (§C.8 miner side). Pre-checks, which send nothing: the burn uid's hotkey,
- * the destination, a free balance of `fee + 0.1 TAO`, the runtime's `add_stake` and
- * `transfer_stake`, then `confirm`. Then `add_stake(burn_hotkey, netuid, fee)` and
+ * Every pre-check of {@link payFee} and the quote it would confirm, without sending anything and
+ * without the coldkey's secret: the burn uid's hotkey, the destination, a free balance of
+ * `fee + 0.1 TAO`, the runtime's `add_stake` and `transfer_stake`, the pool's quote
+ * (`crusades submit --dry-run`).
+ */
+export function quoteFee(ctx: ClientContext, params: QuoteFeeParameters): ResultAsync<PaymentQuote, QuoteFeeError> {
+  return new ResultAsync(prepareFee(ctx, params)).map((prepared) => prepared.quote);
+}
+
+async function prepareFee(ctx: ClientContext, params: QuoteFeeParameters): Promise<Result<{ readonly quote: PaymentQuote; readonly stakeCall: ChainCall }, QuoteFeeError>> {
+  const { netuid, burnUid, coldkeyAddress, feeRao = DEFAULT_PAYMENT_FEE_RAO, paymentAddress } = params;
+  const checked = checkU16(netuid, "netuid")
+    .andThen(() => checkU16(burnUid, "burnUid"))
+    .andThen(() => checkU64(feeRao, "feeRao"));
+  if (checked.isErr()) return err(checked.error);
+  const burnHotkey = await readHotkeyOfUid(ctx, netuid, burnUid);
+  if (burnHotkey.isErr()) return err(burnHotkey.error);
+  if (burnHotkey.value === null) {
+    return err({ type: "PaymentPrecheck", check: "burn-uid-not-found", message: `uid ${burnUid} has no hotkey on subnet ${netuid}` });
+  }
+  const hotkey = burnHotkey.value;
+  const destination = await resolveDestination(ctx, hotkey, paymentAddress);
+  if (destination.isErr()) return err(destination.error);
+  if (destination.value === null) {
+    return err({ type: "PaymentPrecheck", check: "destination-unresolved", message: `the burn hotkey ${hotkey} has no owner coldkey` });
+  }
+  const dest = destination.value;
+  const balance = await readFreeBalance(ctx, coldkeyAddress);
+  if (balance.isErr()) return err(balance.error);
+  const needed = feeRao + PAYMENT_FEE_BUFFER_RAO;
+  if (balance.value < needed) {
+    return err({
+      type: "PaymentPrecheck",
+      check: "insufficient-balance",
+      message: `coldkey ${coldkeyAddress} has ${balance.value} rao free; the fee needs ${needed} (${feeRao} + ${PAYMENT_FEE_BUFFER_RAO} for transaction fees)`,
+    });
+  }
+  // Both calls must exist on this runtime before the first is sent (spec 218 lacks transfer_stake).
+  const stakeCall = addStakeCall(hotkey, netuid, feeRao);
+  if (stakeCall.isErr()) return err(stakeCall.error);
+  for (const probe of [stakeCall.value, { pallet: "subtensorModule", call: "transferStake", args: [dest, hotkey, netuid, netuid, "1"] }]) {
+    const built = applyCall(ctx.api.tx as unknown as TxDecorator, probe);
+    if (built.isErr()) return err(built.error);
+  }
+  const pool = await readPool(ctx, netuid);
+  if (pool.isErr()) return err(pool.error);
+  const quote: PaymentQuote = {
+    netuid,
+    burnHotkey: hotkey,
+    destination: dest,
+    coldkey: coldkeyAddress,
+    feeRao,
+    expectedAlpha: expectedAlpha(pool.value, feeRao),
+    minAlpha: minimumAlpha(pool.value, feeRao),
+    freeBalanceRao: balance.value,
+  };
+  return ok({ quote, stakeCall: stakeCall.value });
+}
+
+/**
+ * Pays the submission fee (§C.8 miner side). Pre-checks, which send nothing ({@link quoteFee}),
+ * then `confirm`. Then `add_stake(burn_hotkey, netuid, fee)` and
  * `transfer_stake(dest, burn_hotkey, netuid, netuid, post − pre)`, both signed by the coldkey, and
  * the transfer's `(block, index)` from its inclusion (or the look-back when the node did not say).
  *
@@ -345,58 +418,18 @@ export function locatePayment(
 export function payFee(ctx: ClientContext, params: PayFeeParameters): ResultAsync<PaymentReceipt, PayFeeError> {
   const { netuid, burnUid, coldkey, feeRao = DEFAULT_PAYMENT_FEE_RAO, paymentAddress, confirm, lookbackDelayMs = 3000, ...submit } = params;
   const run = async (): Promise<Result<PaymentReceipt, PayFeeError>> => {
-    const checked = checkU16(netuid, "netuid")
-      .andThen(() => checkU16(burnUid, "burnUid"))
-      .andThen(() => checkU64(feeRao, "feeRao"));
-    if (checked.isErr()) return err(checked.error);
     const coldkeyAddress = encodeAddress(coldkey.publicKey, SS58_PREFIX);
-    const burnHotkey = await readHotkeyOfUid(ctx, netuid, burnUid);
-    if (burnHotkey.isErr()) return err(burnHotkey.error);
-    if (burnHotkey.value === null) {
-      return err({ type: "PaymentPrecheck", check: "burn-uid-not-found", message: `uid ${burnUid} has no hotkey on subnet ${netuid}` });
-    }
-    const hotkey = burnHotkey.value;
-    const destination = await resolveDestination(ctx, hotkey, paymentAddress);
-    if (destination.isErr()) return err(destination.error);
-    if (destination.value === null) {
-      return err({ type: "PaymentPrecheck", check: "destination-unresolved", message: `the burn hotkey ${hotkey} has no owner coldkey` });
-    }
-    const dest = destination.value;
-    const balance = await readFreeBalance(ctx, coldkeyAddress);
-    if (balance.isErr()) return err(balance.error);
-    const needed = feeRao + PAYMENT_FEE_BUFFER_RAO;
-    if (balance.value < needed) {
-      return err({
-        type: "PaymentPrecheck",
-        check: "insufficient-balance",
-        message: `coldkey ${coldkeyAddress} has ${balance.value} rao free; the fee needs ${needed} (${feeRao} + ${PAYMENT_FEE_BUFFER_RAO} for transaction fees)`,
-      });
-    }
-    // Both calls must exist on this runtime before the first is sent (spec 218 lacks transfer_stake).
-    const stakeCall = addStakeCall(hotkey, netuid, feeRao);
-    if (stakeCall.isErr()) return err(stakeCall.error);
-    for (const probe of [stakeCall.value, { pallet: "subtensorModule", call: "transferStake", args: [dest, hotkey, netuid, netuid, "1"] }]) {
-      const built = applyCall(ctx.api.tx as unknown as TxDecorator, probe);
-      if (built.isErr()) return err(built.error);
-    }
-    const pool = await readPool(ctx, netuid);
-    if (pool.isErr()) return err(pool.error);
-    const quote: PaymentQuote = {
-      netuid,
-      burnHotkey: hotkey,
-      destination: dest,
-      coldkey: coldkeyAddress,
-      feeRao,
-      expectedAlpha: expectedAlpha(pool.value, feeRao),
-      minAlpha: minimumAlpha(pool.value, feeRao),
-      freeBalanceRao: balance.value,
-    };
+    const prepared = await prepareFee(ctx, { netuid, burnUid, coldkeyAddress, feeRao, ...(paymentAddress === undefined ? {} : { paymentAddress }) });
+    if (prepared.isErr()) return err(prepared.error);
+    const { quote, stakeCall } = prepared.value;
+    const hotkey = quote.burnHotkey;
+    const dest = quote.destination;
     if (confirm && !(await confirm(quote))) {
       return err({ type: "PaymentPrecheck", check: "declined", message: "the payment was declined at confirmation; nothing was sent" });
     }
     const pre = await readStake(ctx, coldkeyAddress, hotkey, netuid);
     if (pre.isErr()) return err(pre.error);
-    const staked = await submitCall(ctx, stakeCall.value, coldkey, submit);
+    const staked = await submitCall(ctx, stakeCall, coldkey, submit);
     if (staked.isErr()) {
       return err(incomplete("add-stake", `add_stake failed: ${staked.error.message}`, null, null, staked.error));
     }
