@@ -15,7 +15,7 @@ import { ingestOnce, type IngestOnceParameters } from "./ingest.js";
 import type { IngestionSummary } from "./ingest-batch.js";
 import type { Logger } from "./logger.js";
 import type { RemoteHosts } from "./remote-hosts.js";
-import { maybeSetWeights, type MaybeSetWeightsOutcome } from "./set-weights.js";
+import { blocksUntilWeightsDue, maybeSetWeights, type MaybeSetWeightsOutcome } from "./set-weights.js";
 
 /** Options of {@link runValidator}. */
 export interface RunValidatorOptions {
@@ -41,8 +41,10 @@ export interface RunValidatorOptions {
   readonly download?: Omit<FetchCodeOptions, "expectedHash">;
   /** Between ingestion cycles. @default poll_interval_blocks × block_time s */
   readonly ingestIntervalMs?: number;
-  /** Between weight checks. @default block_time s */
+  /** Between weight checks (against the newest metagraph; a fresh one is read only when due). @default block_time s */
   readonly weightsIntervalMs?: number;
+  /** Between metagraph refreshes (the metagraph sync task). @default poll_interval_blocks × block_time s */
+  readonly metagraphIntervalMs?: number;
   /** Idle wait of the evaluation queue. @default 2 s */
   readonly queueIdleMs?: number;
   /** Evaluate (`false` for an ingestion-only validator). @default true */
@@ -59,6 +61,8 @@ export interface RunValidatorOptions {
   readonly onEvaluationError?: (error: EvaluateNextError, durationMs: number) => void;
   /** A weight setting that was due: set or failed. */
   readonly onWeights?: (outcome: MaybeSetWeightsOutcome) => void;
+  /** Each metagraph read (by the sync task, ingestion or weights). */
+  readonly onMetagraph?: (metagraph: Metagraph) => void;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -125,6 +129,9 @@ export async function runValidator(o: RunValidatorOptions): Promise<void> {
     if (b.isOk()) latestBlock = b.value;
     return latestBlock;
   };
+  // The newest metagraph read by any task: the weights task checks due-ness against it, and reads
+  // a fresh one only when weights are due (§H.6: re-read before each attempt).
+  let cachedMetagraph: Metagraph | null = null;
   const readMetagraph = async (): Promise<Metagraph | null> => {
     const m = await client.readMetagraph(hparams.netuid);
     if (m.isErr()) {
@@ -132,6 +139,8 @@ export async function runValidator(o: RunValidatorOptions): Promise<void> {
       return null;
     }
     latestBlock = m.value.blockNumber;
+    if (cachedMetagraph === null || m.value.blockNumber >= cachedMetagraph.blockNumber) cachedMetagraph = m.value;
+    o.onMetagraph?.(m.value);
     return m.value;
   };
   log.info("validator started", { netuid: hparams.netuid, version: hparams.competition_version, versionStartBlock: versionStart, sources, hotkey: o.hotkey.address, head: head.value });
@@ -174,8 +183,13 @@ export async function runValidator(o: RunValidatorOptions): Promise<void> {
       })
     : Promise.resolve();
 
+  const metagraphSync = every("metagraph", o.metagraphIntervalMs ?? hparams.ingestion.poll_interval_blocks * blockMs, signal, log, async () => {
+    await readMetagraph();
+  });
+
   const weights = (o.setWeights ?? true)
     ? every("weights", o.weightsIntervalMs ?? blockMs, signal, log, async () => {
+        if (cachedMetagraph !== null && blocksUntilWeightsDue(store, hparams, cachedMetagraph, o.hotkey.address, await currentBlock()) > 0) return;
         const metagraph = await readMetagraph();
         if (metagraph === null) return;
         const outcome = await maybeSetWeights({ store, client, hparams, metagraph, signer: o.hotkey, log });
@@ -183,6 +197,6 @@ export async function runValidator(o: RunValidatorOptions): Promise<void> {
       })
     : Promise.resolve();
 
-  await Promise.all([ingestion, evaluation, weights]);
+  await Promise.all([metagraphSync, ingestion, evaluation, weights]);
   log.info("validator stopped");
 }

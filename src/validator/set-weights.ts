@@ -38,18 +38,25 @@ export function winnerUid(store: Store, hparams: Hparams, metagraph: Metagraph):
 }
 
 /**
- * Sets weights when more than `set_weights_interval_blocks` blocks passed since the last setting
- * (`max(stored, metagraph last_update of our uid)`).
+ * Blocks left before weights are due at `block` (`<= 0`: due): more than `set_weights_interval_blocks`
+ * must have passed since the last setting, `max(stored, metagraph last_update of our uid)`.
+ */
+export function blocksUntilWeightsDue(store: Store, hparams: Hparams, metagraph: Metagraph, hotkey: string, block: number): number {
+  const ownUid = metagraph.uidOfHotkey.get(hotkey);
+  const chainLast = ownUid === undefined ? 0 : (metagraph.lastUpdate[ownUid] ?? 0);
+  const last = Math.max(latestWeightSet(store)?.block ?? 0, chainLast);
+  return hparams.set_weights_interval_blocks - (block - last) + 1;
+}
+
+/**
+ * Sets weights when they are due ({@link blocksUntilWeightsDue}).
  * @returns `not_due`, `set`, or `failed` with the chain's error (recorded; retried next cycle); never throws for chain errors
  */
 export async function maybeSetWeights(p: MaybeSetWeightsParameters): Promise<MaybeSetWeightsOutcome> {
   const { store, hparams, metagraph } = p;
   const block = metagraph.blockNumber;
-  const ownUid = metagraph.uidOfHotkey.get(p.signer.address);
-  const chainLast = ownUid === undefined ? 0 : (metagraph.lastUpdate[ownUid] ?? 0);
-  const last = Math.max(latestWeightSet(store)?.block ?? 0, chainLast);
-  const interval = hparams.set_weights_interval_blocks;
-  if (!p.force && block - last <= interval) return { kind: "not_due", blocksLeft: interval - (block - last) + 1 };
+  const blocksLeft = blocksUntilWeightsDue(store, hparams, metagraph, p.signer.address, block);
+  if (!p.force && blocksLeft > 0) return { kind: "not_due", blocksLeft };
   const leader = getLeaderState(store, hparams.competition_version);
   const vector = weightVector({ winnerUid: winnerUid(store, hparams, metagraph), burnUid: hparams.burn_uid, burnRate: hparams.burn_rate });
   p.log.info("setting weights", { block, uids: vector.uids, weights: vector.weights, leader: leader.leaderId, leaderScore: leader.leaderScore });
