@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 
-from .artifacts import read_safetensors, write_json_in_place
+from .artifacts import read_safetensors_arrays, write_json_in_place
 from .config import HOME, USERS, load_params
 from .hashing import harness_hash
 from .launch import python_argv
@@ -196,12 +196,18 @@ class Supervisor:
         self.handoff_bytes = st.st_size if (st.st_mode & 0o170000) == 0o100000 else 0
 
     def send_go(self):
-        batches, _ = read_safetensors(os.path.join(self.p.path("secret"), "timed_batches.safetensors"))
-        payload = {r: batches["rank%d" % r].contiguous().numpy().tobytes() for r in range(self.world)}
+        arrays, _ = read_safetensors_arrays(os.path.join(self.p.path("secret"), "timed_batches.safetensors"))
+        batches = {}
+        for r in range(self.world):
+            dtype, array = arrays["rank%d" % r]
+            if dtype != "I64":
+                raise Stop("infrastructure_error", "timed batches of rank %d are %s, not I64" % (r, dtype))
+            batches[r] = array
+        payload = {r: batches[r].tobytes() for r in range(self.world)}
         self.t_go = time.monotonic_ns()
         for r in range(self.world):
             conn, data = self.ranks[r], payload[r]
-            header = {"type": "go", "rank": r, "shape": list(batches["rank%d" % r].shape),
+            header = {"type": "go", "rank": r, "shape": list(batches[r].shape),
                       "dtype": "int64", "nbytes": len(data)}
             conn.setblocking(True)
             conn.sendall(encode(header) + data)
