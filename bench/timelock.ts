@@ -8,10 +8,13 @@
  * round, ROUNDS rounds) and the median rate is reported, so that src/timelock and the wasm build
  * are compared under the same load on a shared machine.
  *
- * Prints one line per figure, then, as the last line, one JSON object with every figure.
- * The end-to-end commitment cost against chopsticks belongs to the chain benchmark.
+ * Then the cost of one commitment end to end against chopsticks, from the chain benchmark
+ * (bench/chain.ts, run as a child; `--no-chain` skips it). Prints one line per figure, then, as the
+ * last line, one JSON object with every figure.
  */
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { cpus, loadavg } from "node:os";
 import { hexToBytes } from "@noble/hashes/utils.js";
 import { QUICKNET_PUBLIC_KEY, timelockDecrypt, timelockEncrypt } from "../src/timelock/index.js";
@@ -101,8 +104,22 @@ const ratioFresh = encryptFreshRound.perSecond / wasmEncrypt.perSecond;
 console.log(`ratio vs wasm: ${ratio.toFixed(2)}× same round, ${ratioFresh.toFixed(2)}× new rounds; goal ≥ 50 encryptions/s`);
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** The chain benchmark's commitment figures (its last line), or why they are missing. */
+function commitmentFigures(): Record<string, unknown> {
+  if (process.argv.includes("--no-chain")) return { commitment: "skipped (--no-chain)" };
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "chain.ts"), "--runs", "5", "--seconds", "1"], { encoding: "utf8", maxBuffer: 16 << 20 });
+  const last = (r.stdout ?? "").trim().split("\n").at(-1) ?? "";
+  if (r.status !== 0 || !last.startsWith("{")) return { commitment: `failed: ${(r.stderr ?? "").trim().split("\n").at(-1) ?? `exit ${r.status}`}` };
+  const c = JSON.parse(last) as Record<string, number>;
+  console.log(`one commitment end to end (chopsticks, spec 218): ${c.commitment_ms} ms (encrypt ${c.encrypt_ms}, encode ${c.encode_ms}, sign ${c.sign_ms}, submit to inclusion ${c.submit_in_block_ms})`);
+  return { commitment_ms: c.commitment_ms, commitment_encrypt_ms: c.encrypt_ms, commitment_encode_ms: c.encode_ms, commitment_sign_ms: c.sign_ms, commitment_submit_in_block_ms: c.submit_in_block_ms, commitment_runs: c.runs };
+}
+const commitment = commitmentFigures();
+
 console.log(
   JSON.stringify({
+    ...commitment,
     encrypt_per_s: round2(encryptSameRound.perSecond),
     encrypt_new_round_per_s: round2(encryptFreshRound.perSecond),
     decrypt_per_s: round2(decrypt.perSecond),

@@ -39,6 +39,8 @@ export async function commitments(ctx: ApiContext, query: URLSearchParams): Prom
       reason: c.reason,
       submission_id: c.submissionId,
       submission_status: c.submissionStatus,
+      final_score: c.submissionFinalScore,
+      error_code: c.submissionErrorCode,
       spec_version: c.specVersion,
       ingested_block: c.ingestedBlock,
       raw_text: rawTextOf(ctx, c, state),

@@ -228,6 +228,8 @@ export interface CommitmentRow {
   readonly submissionCodeSha256: string | null;
   readonly submissionBucketPath: string | null;
   readonly submissionFinishedBlock: number | null;
+  readonly submissionFinalScore: number | null;
+  readonly submissionErrorCode: string | null;
 }
 
 /** Ingested commitments of `version`, newest reveal first, optionally of one hotkey. */
@@ -238,7 +240,7 @@ export function commitmentRows(store: Store, version: number, hotkey: string | n
          c.outcome, c.reason, c.submission_id AS submissionId, c.spec_version AS specVersion, c.ingested_block AS ingestedBlock,
          c.created_at AS createdAt, c.updated_at AS updatedAt,
          s.status AS submissionStatus, s.code_sha256 AS submissionCodeSha256, s.bucket_path AS submissionBucketPath,
-         s.finished_block AS submissionFinishedBlock
+         s.finished_block AS submissionFinishedBlock, s.final_score AS submissionFinalScore, s.error_code AS submissionErrorCode
        FROM commitments_ingested c LEFT JOIN submissions s ON s.submission_id = c.submission_id
        WHERE c.spec_version = ? AND (? IS NULL OR c.hotkey = ?)
        ORDER BY c.reveal_block DESC, c.id DESC LIMIT ?`,

@@ -78,11 +78,30 @@ export async function runStatus(argv: readonly string[], io: CliIo): Promise<num
       io.stdout(`pending commitment: ${plain === null ? "none" : `block ${plain.block}, ${plain.fields.map((f) => f.kind).join(", ")}`}\n`);
       io.stdout(`revealed: ${reveals.length === 0 ? (window.value.revealedReadable ? "none" : "not readable on this runtime") : reveals.map((r) => `block ${r.revealBlock}`).join(", ")}\n`);
       io.stdout(`next commitment: ${earliestCommit <= head.value ? "allowed now" : `wait until block ${earliestCommit}`} (validators need ${hparams.min_blocks_between_commits} blocks between reveals)\n`);
-      if (submissions !== null) io.stdout(`validator says: ${JSON.stringify(submissions)}\n`);
-      if (leader !== null) io.stdout(`leader and threshold: ${JSON.stringify(leader)}\n`);
+      if (submissions !== null) io.stdout(validatorLines(submissions));
+      if (leader !== null) io.stdout(leaderLine(leader));
     }
     return EXIT.ok;
   } finally {
     await client.disconnect();
   }
+}
+
+/** The validator's view of this hotkey's commitments (`/api/commitments`), a line each. */
+function validatorLines(answer: unknown): string {
+  if (!Array.isArray(answer)) return `validator: ${(answer as { error?: string })?.error ?? "unexpected answer"}\n`;
+  if (answer.length === 0) return "validator: no commitment of this hotkey ingested yet\n";
+  const lines = answer.map((c: Record<string, unknown>) => {
+    const sub = c.submission_id === null ? "" : ` -> submission ${String(c.submission_id)} ${String(c.submission_status)}${typeof c.final_score === "number" ? `, MFU ${c.final_score.toFixed(2)}%` : ""}${c.error_code ? ` (${String(c.error_code)})` : ""}`;
+    return `  reveal block ${String(c.reveal_block)} (${String(c.source)}): ${String(c.outcome)}${c.reason ? `: ${String(c.reason)}` : ""}${sub}`;
+  });
+  return `validator:\n${lines.join("\n")}\n`;
+}
+
+/** The leader record and the MFU to beat (`/api/stats/threshold`). */
+function leaderLine(answer: unknown): string {
+  const t = answer as { error?: string; leader_id?: string | null; leader_score?: number | null; mfu_to_beat?: number | null; decayed_threshold?: number };
+  if (t.error !== undefined) return `leader: ${t.error}\n`;
+  if (!t.leader_id) return "leader: none yet (any finished submission takes the lead)\n";
+  return `leader: ${t.leader_id} at MFU ${t.leader_score?.toFixed(2)}%; to take the lead: more than ${t.mfu_to_beat?.toFixed(2)}% (threshold ${((t.decayed_threshold ?? 0) * 100).toFixed(2)}%)\n`;
 }

@@ -306,12 +306,26 @@ describe("/api/commitments", () => {
       reason: "rate_limited because",
       submission_id: null,
       submission_status: null,
+      final_score: null,
+      error_code: null,
       spec_version: VERSION,
       ingested_block: 455,
       raw_text: null, // no submission: its URL is never served
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });
+  });
+
+  test("behavior: a commitment that made a submission carries its status, score and error code", async () => {
+    const { body } = await api.get("/api/commitments");
+    const withSubmission = body.filter((c: { submission_id: string | null }) => c.submission_id !== null) as { submission_status: string; final_score: number | null; error_code: string | null }[];
+    expect(withSubmission.length).toBeGreaterThan(0);
+    for (const c of withSubmission) {
+      if (c.submission_status === "finished") expect(typeof c.final_score).toBe("number");
+      else expect(c.final_score).toBeNull();
+      if (c.submission_status === "failed") expect(typeof c.error_code).toBe("string");
+    }
+    expect(withSubmission.some((c) => c.submission_status === "finished")).toBe(true);
   });
 
   test("args: hotkey filters; an empty hotkey is no filter; limit cuts", async () => {

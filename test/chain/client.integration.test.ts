@@ -3,6 +3,9 @@
  * (spec/chain.md §14.2): connect, metagraph, faked registration, a plain commitment read back,
  * weights set and read back, a dispatch error by name, and the pre-checks that send nothing.
  */
+import { createHash } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import { WsProvider } from "@polkadot/api";
 import { Keyring } from "@polkadot/keyring";
 import { u8aToHex } from "@polkadot/util";
@@ -153,6 +156,28 @@ describe("chopsticks spec 218", () => {
     const refused = (await createSubtensorClient({ url: "ws://user:secret@127.0.0.1:1", timeoutMs: 5_000 }))._unsafeUnwrapErr();
     expect(["ChainConnection", "ChainTimeout"]).toContain(refused.type);
     expect(refused.message).not.toContain("secret");
+  });
+
+  test("error: a node that accepts the connection and never answers is a ChainTimeout naming the wait", async () => {
+    // A WebSocket server that completes the handshake (RFC 6455 §4.2.2) and then says nothing.
+    const silent = createServer();
+    const sockets: Socket[] = [];
+    silent.on("upgrade", (req, socket: Socket) => {
+      sockets.push(socket);
+      const accept = createHash("sha1").update(`${req.headers["sec-websocket-key"]}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    });
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    try {
+      const t0 = Date.now();
+      const e = (await createSubtensorClient({ url: `ws://127.0.0.1:${(silent.address() as AddressInfo).port}`, timeoutMs: 2_000 }))._unsafeUnwrapErr();
+      expect(e.type).toBe("ChainTimeout");
+      expect(e.message).toMatch(/2000 ?ms|2 ?s/);
+      expect(Date.now() - t0).toBeLessThan(15_000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => silent.close(r));
+    }
   });
 
   describe("payments (spec 218: add_stake and move_stake, no transfer_stake)", () => {

@@ -16,7 +16,8 @@ import { createSubtensorClient, type SubtensorClient } from "../../src/chain/ind
 import { parseHparams, type Hparams } from "../../src/config/index.js";
 import { createApiServer } from "../../src/api/index.js";
 import { runStatus } from "../../src/cli/status.js";
-import { openStore } from "../../src/store/index.js";
+import { applyLeaderUpdate, getLeaderState, insertSubmission, openStore, recordIngested, updateSubmission } from "../../src/store/index.js";
+import { updateLeader } from "../../src/scoring/index.js";
 import { planSubmission, type PlanSubmissionError, sendSubmission, type PreparedSubmission } from "../../src/miner/index.js";
 import { registerHotkeys, startChopsticks, type Chopsticks } from "../chain/chopsticks.js";
 
@@ -131,6 +132,40 @@ describe("sendSubmission (chopsticks)", () => {
     const e = (await sendSubmission({ client, hparams, prepared: prepared("https://example.com/d.py"), hotkey: charlie, plain: true }))._unsafeUnwrapErr();
     expect(e.type).toBe("HotkeyNotRegistered");
     expect(await committedText(charlie.address)).toBeNull();
+  });
+
+  test("behavior: crusades status prints the validator's view a line per commitment (outcome, submission, MFU, error) and the MFU to beat", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "crusades-status-text-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const hparams = hparamsWith({});
+    const hparamsFile = path.join(dir, "hparams.json");
+    writeFileSync(hparamsFile, JSON.stringify({ ...JSON.parse(readFileSync(path.join(REPO, "hparams", "hparams.json"), "utf8")), netuid: NETUID }));
+    const apiStore = openStore(path.join(dir, "api.db"))._unsafeUnwrap();
+    const v = hparams.competition_version;
+    insertSubmission(apiStore, { submissionId: "s-ok", minerHotkey: bob.address, minerUid: 1, codeHash: "a".repeat(32), bucketPath: "https://example.com/a.py", specVersion: v, revealBlock: 5, paymentVerified: false });
+    insertSubmission(apiStore, { submissionId: "s-bad", minerHotkey: bob.address, minerUid: 1, codeHash: "b".repeat(32), bucketPath: "https://example.com/b.py", specVersion: v, revealBlock: 7, paymentVerified: false });
+    updateSubmission(apiStore, "s-ok", { status: "finished", finalScore: 51.25, finishedBlock: 6 });
+    updateSubmission(apiStore, "s-bad", { status: "failed", errorCode: "fatal:weight_mismatch", finishedBlock: 8 });
+    applyLeaderUpdate(apiStore, v, updateLeader(getLeaderState(apiStore, v), { submissionId: "s-ok", score: 51.25, block: 6 }, hparams.adaptive_threshold)._unsafeUnwrap());
+    const entry = (revealBlock: number, outcome: "accepted" | "rate_limited", submissionId: string | null, reason: string | null) =>
+      recordIngested(apiStore, { hotkey: bob.address, revealBlock, payloadSha256: `p${revealBlock}`, source: "plain", listIndex: 0, uid: 1, rawText: null, outcome, reason, submissionId, specVersion: v, ingestedBlock: revealBlock });
+    entry(5, "accepted", "s-ok", null);
+    entry(7, "accepted", "s-bad", null);
+    entry(9, "rate_limited", null, "351 blocks too early");
+    const api = createApiServer({ store: apiStore, hparams, host: "127.0.0.1", port: 0, currentBlock: async () => 10 });
+    const { url } = await api.listen();
+    onTestFinished(async () => {
+      await api.close();
+      apiStore.close();
+    });
+    const out: string[] = [];
+    const io = { stdout: (t: string) => void out.push(t), stderr: () => undefined, env: { CRUSADES_HPARAMS_PATH: hparamsFile }, cwd: REPO };
+    expect(await runStatus(["--hotkey", bob.address, "--network", node.url, "--plain", "--api", url], io)).toBe(0);
+    const text = out.join("");
+    expect(text).toContain("reveal block 9 (plain): rate_limited: 351 blocks too early\n");
+    expect(text).toContain("reveal block 7 (plain): accepted -> submission s-bad failed (fatal:weight_mismatch)\n");
+    expect(text).toContain("reveal block 5 (plain): accepted -> submission s-ok finished, MFU 51.25%\n");
+    expect(text).toMatch(/leader: s-ok at MFU 51\.25%; to take the lead: more than 51\.7\d% \(threshold 1\.00%\)/);
   });
 
   test("behavior: crusades status --json shows the commitment and the rate-limit window sendSubmission enforces", async () => {
