@@ -118,7 +118,9 @@ describe.skipIf(reason !== null)("evaluation on the CPU image (Docker)", () => {
     ["network_access", "miner_crash", { message: /blocked/, notMessage: /REACHABLE/ }],
     ["write_outside_handoff", "miner_crash", { message: /timing\.json: blocked/, notMessage: /WRITTEN|EXECUTED/ }],
     ["read_reference_artifacts", "miner_crash", { message: /timed_batches\.safetensors: blocked/, notMessage: /: READ/ }],
-    ["fork_bomb", "miner_crash", { candidateDeadlineMs: 60_000 }],
+    // The pids limit makes fork fail and the miner raise (miner_crash); on a loaded machine the
+    // copies can starve the run until the host kills it at its deadline (deadline_exceeded).
+    ["fork_bomb", ["miner_crash", "deadline_exceeded"], { candidateDeadlineMs: 60_000 }],
     ["memory_hog", "miner_crash", {}],
   ];
 
