@@ -938,6 +938,7 @@ export {
   MAX_MACHINERY_FAILURES,
   MAX_REVEALED_PER_HOTKEY,
   MAX_VOID_ATTEMPTS,
+  confirmFailure,
   confirmLeaderChange,
   createLogger,
   ensureVersionStart,

@@ -78,6 +78,9 @@ export async function engineLeaseRunner(target: EngineLeaseTarget, signer: Hotke
   const got = await createLeaseClient(client).get(target.leaseId);
   if (got.isErr()) throw new UsageError(`lease ${target.leaseId}: ${leaseErrorLine(got.error)}`);
   const lease = got.value;
+  // The image pin of hparams (spec L.6) holds for a lease's image as for the local one.
+  const pinned = hparams.sandbox.image_digest;
+  if (pinned !== null && !lease.request.image.endsWith(`@${pinned}`)) throw new UsageError(`lease ${target.leaseId}: its image ${lease.request.image} is not the pinned sandbox.image_digest ${pinned}`);
   const gpus: LeaseGpuEvidence = target.pogRecordFile === null
     ? UNVERIFIED_GPUS_FOR_TESTS
     : { kind: "pog", record: readPogRecord(io, target.pogRecordFile), nowMs: Date.now(), allowedModels: hparams.basilica.gpu_models, validatorHotkey: signer.address };

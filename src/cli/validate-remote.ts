@@ -76,7 +76,7 @@ export function readRemoteHostsFile(io: CliIo, file: string): { targets: EngineL
  */
 export function remoteHostsFromFile(
   parsed: ReturnType<typeof readRemoteHostsFile>,
-  o: { readonly io: CliIo; readonly hparams: Hparams; readonly signer: HotkeySigner; readonly client: SubtensorClient; readonly log: Logger },
+  o: { readonly io: CliIo; readonly hparams: Hparams; readonly signer: HotkeySigner; readonly client: SubtensorClient; readonly log: Logger; readonly image: "cpu" | "gpu" },
 ): RemoteHosts {
   const owners = new Map<string, { coldkey: string | null; atMs: number }>();
   const coldkeyOf = async (hotkey: string): Promise<string | null> => {
@@ -98,7 +98,8 @@ export function remoteHostsFromFile(
       const runners: EvaluationRunner[] = [];
       for (const t of parsed.targets) {
         try {
-          runners.push((await engineLeaseRunner({ ...t, coldkey: await coldkeyOf(t.minerHotkey) }, o.signer, o.io, o.hparams)).runner);
+          // The device and model are the validator's own choice, never what a lease's image is called.
+          runners.push((await engineLeaseRunner({ ...t, image: o.image, coldkey: await coldkeyOf(t.minerHotkey) }, o.signer, o.io, o.hparams)).runner);
         } catch (e) {
           o.log.warn("lease host not usable now", { agent: t.agent, lease: t.leaseId, error: (e as Error).message });
         }

@@ -137,7 +137,7 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
       const listening = await api.listen();
       log.info("API listening", { url: listening.url });
     }
-    const remote = remoteFile === null ? null : remoteHostsFromFile(remoteFile, { io, hparams, client, log, signer: { address: hotkey.address, sign: (m) => hotkey.sign(m) } });
+    const remote = remoteFile === null ? null : remoteHostsFromFile(remoteFile, { io, hparams, client, log, image: imageChoice === "cpu" ? "cpu" : "gpu", signer: { address: hotkey.address, sign: (m) => hotkey.sign(m) } });
     if (remote !== null) log.info("lease hosts", { usableNow: (await remote.runners()).map((r) => r.remoteHost?.hotkey), configured: remoteFile?.targets.length, ownGpus: remoteFile?.ownGpus });
     await runValidator({
       store: store.value, client, hparams, hotkey, ...(remote === null ? {} : { remote }), ...(archive ? { archive } : {}), runner: prepared.value.runner, workDir, numGpus, log, signal: controller.signal, sources,

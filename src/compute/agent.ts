@@ -66,6 +66,8 @@ interface Session {
 }
 
 const MAX_BODY_BYTES = 1 << 20;
+/** Large job bodies read at the same time. */
+const MAX_BIG_BODIES = 2;
 const JOB_PATH = /^\/v1\/leases\/[0-9a-f]{32}\/jobs$/;
 
 class HttpError {
@@ -85,6 +87,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | Htt
     });
     req.on("end", () => resolve(new Uint8Array(Buffer.concat(chunks))));
     req.on("error", () => resolve(new HttpError(400, "bad_request", "the request body could not be read")));
+    // A client gone before the end: settle, so that nothing waits on it (resolving twice is a no-op).
+    req.on("close", () => resolve(new HttpError(400, "bad_request", "the connection closed before the body ended")));
   });
 }
 
@@ -97,6 +101,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | Htt
 export function createComputeAgent(options: ComputeAgentOptions): ComputeAgent {
   const { signer, policy, launcher, nonces = createNonceStore(), specs, leases, maxJobBodyBytes = 256 << 20, maxSkewMs = MAX_SKEW_MS, now = Date.now, sessionIdleMs = 300_000, proverTimeoutMs = 600_000, log = () => {} } = options;
   let session: Session | null = null;
+  let bigBodiesInFlight = 0;
   const endSession = () => {
     session?.prover.close();
     session = null;
@@ -147,8 +152,9 @@ export function createComputeAgent(options: ComputeAgentOptions): ComputeAgent {
         endSession();
         return inv;
       }
-      // GPUs under a live lease are not offered: challenging them would disturb the lease (§10.2).
-      const leased = new Set(leases?.leasedGpuUuids?.() ?? []);
+      // GPUs under another's live lease are not offered: challenging them would disturb that lease
+      // (§10.2). The holder itself may re-verify its leased GPUs, as §10.3's validity window needs.
+      const leased = new Set(leases?.leasedGpuUuids?.(caller) ?? []);
       const gpus = (Array.isArray(inv.gpus) ? inv.gpus : []).filter((g: { uuid?: unknown }) => !leased.has(String(g.uuid)));
       session = { ...s, gpus: gpus.map((g: { index?: unknown }) => Number(g.index)) };
       return { version: 1, type: "pog.prepared", sessionId: s.id, device: inv.device, gpus };
@@ -197,10 +203,16 @@ export function createComputeAgent(options: ComputeAgentOptions): ComputeAgent {
     };
     const fail = (e: HttpError) => reply(e.status, { version: 1, type: "error", error: { type: e.type, message: e.message } });
 
-    // A large job body is read only for a claimed signer the caller filter admits (the signature
-    // itself covers the body, so it can be checked only after reading it).
-    const bigBody = method === "POST" && leases !== undefined && JOB_PATH.test(path) && typeof claimedSigner === "string" && isSs58(claimedSigner) && (await checkCaller(claimedSigner, policy)).isOk();
-    const body = await readBody(req, bigBody ? maxJobBodyBytes : MAX_BODY_BYTES);
+    // A large job body is read only for a fresh request from a claimed signer the caller filter
+    // admits, and only a few at a time (the signature covers the body, so it can be checked only
+    // after reading it; the claim alone must not let anyone make the agent hold gigabytes).
+    const claimedAt = Number(req.headers[HEADERS.timestamp]);
+    const bigBody = method === "POST" && leases !== undefined && JOB_PATH.test(path) && typeof claimedSigner === "string" && isSs58(claimedSigner)
+      && Math.abs(now() - claimedAt) <= maxSkewMs && bigBodiesInFlight < MAX_BIG_BODIES && (await checkCaller(claimedSigner, policy)).isOk();
+    if (bigBody) bigBodiesInFlight++;
+    const body = await readBody(req, bigBody ? maxJobBodyBytes : MAX_BODY_BYTES).finally(() => {
+      if (bigBody) bigBodiesInFlight--;
+    });
     if (body instanceof HttpError) return fail(body);
     const auth = await verifyRequest(req.headers, { method, path, body }, { ownHotkey: signer.address, nonces, nowMs: now(), maxSkewMs });
     if (auth.isErr()) {

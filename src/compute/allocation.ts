@@ -121,8 +121,11 @@ export interface LeaseBackend {
   getJob(leaseId: string, holderHotkey: string, jobId: string): ResultAsync<EngineJobStatus, LeaseError>;
   /** Stops a running job (its containers are killed and removed); the job then finishes as `aborted`. */
   cancelJob(leaseId: string, holderHotkey: string, jobId: string): ResultAsync<EngineJobStatus, LeaseError>;
-  /** UUIDs of the GPUs live leases hold: proof-of-GPU does not challenge them (compute.md §10.2). */
-  leasedGpuUuids?(): readonly string[];
+  /**
+   * UUIDs of the GPUs live leases hold, but those of `exceptHolder`'s own leases: proof-of-GPU does
+   * not challenge them (compute.md §10.2), while a holder may re-verify the GPUs it leases (§10.3).
+   */
+  leasedGpuUuids?(exceptHolder?: string): readonly string[];
 }
 
 const notYet = () => errAsync<never, LeaseError>({ type: "not_implemented", message: "this agent offers no leases (start it with a lease backend)" });

@@ -66,6 +66,36 @@ export function redactUrl(url: string): string {
 }
 
 /**
+ * The body, read as a stream and abandoned (the request aborted) once it passes `maxBytes`, so an
+ * agent cannot make the client hold more than that; `null` when it did.
+ */
+async function readBounded(res: Response, maxBytes: number, controller: AbortController): Promise<Uint8Array | null> {
+  const declared = Number(res.headers.get("content-length") ?? "NaN");
+  if (declared > maxBytes || res.body === null) {
+    if (res.body === null) return new Uint8Array();
+    controller.abort();
+    return null;
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      controller.abort();
+      return null;
+    }
+    chunks.push(chunk);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
  * A client that signs requests with the validator's hotkey.
  * @example
  * const client = createComputeClient({ baseUrl: "http://10.0.0.5:8091", signer, minerHotkey })
@@ -90,7 +120,7 @@ export function createComputeClient(options: ComputeClientOptions): ComputeClien
       const started = performance.now();
       const exchange = (async () => {
         const res = await fetchFn(`${base}${path}`, { method, headers, body: body === undefined ? undefined : bytes, signal: controller.signal });
-        const raw = new Uint8Array(await res.arrayBuffer());
+        const raw = await readBounded(res, maxResponseBytes, controller);
         return { res, raw, elapsedMs: performance.now() - started };
       })();
       return ResultAsync.fromPromise(exchange, (cause): ClientError =>
@@ -100,7 +130,7 @@ export function createComputeClient(options: ComputeClientOptions): ComputeClien
       )
         .andThen(({ res, raw, elapsedMs }) => {
           clearTimeout(timer);
-          if (raw.length > maxResponseBytes) return errAsync<SignedResponse, ClientError>({ type: "bad_response", message: `response over ${maxResponseBytes} bytes`, status: res.status });
+          if (raw === null) return errAsync<SignedResponse, ClientError>({ type: "bad_response", message: `response over ${maxResponseBytes} bytes`, status: res.status });
           const headerBag = Object.fromEntries(res.headers.entries());
           return verifyResponse(headerBag, { status: res.status, path, body: raw, requestNonce: nonce }, { ownHotkey: signer.address, expectedSigner: minerHotkey, nowMs: now(), maxSkewMs }).andThen(() => {
             let parsed: unknown;

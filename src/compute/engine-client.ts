@@ -74,6 +74,9 @@ function checkFinished(status: Extract<EngineJobStatus, { state: "finished" }>, 
     ["runId", r.runId, job.runId], ["taskId", r.taskId, job.taskId], ["seed", r.seed, job.seed], ["image", r.image, job.image],
   ];
   for (const [field, got, want] of binding) if (got !== want) return err(badAnswer(`the job record's ${field} is ${JSON.stringify(got)}, not ${JSON.stringify(want)}`));
+  // The job ran on the lease's own cores and (when it used any) exactly the lease's GPUs.
+  if (r.cpuset !== lease.cpuset) return err(badAnswer(`the job ran on cores ${r.cpuset}, not the lease's ${lease.cpuset}`));
+  if (r.gpuUuids.length > 0 && r.gpuUuids.join(",") !== lease.gpuUuids.join(",")) return err(badAnswer(`the job ran on GPUs ${r.gpuUuids.join(", ")}, not the lease's`));
   if (outputs.length !== r.outputs.length) return err(badAnswer("the answer's files differ from the record's"));
   const files: RemoteOutputFile[] = [];
   const omitted: string[] = [];
@@ -85,9 +88,14 @@ function checkFinished(status: Extract<EngineJobStatus, { state: "finished" }>, 
     if (f.omitted) omitted.push(`${f.dir}/${f.name}`);
     files.push({ dir: f.dir, name: f.name, data: sent.data ?? new Uint8Array(), ownerUid: f.ownerUid, regular: present });
   }
-  // A trusted file left out for size is the host's failure; a candidate file left out is as good as missing.
+  // A candidate file left out for size is as good as missing (the candidate's doing). A trusted
+  // file left out means the run's states do not fit this transport: not a run to void and retry
+  // on the same host, but a step this host cannot do (the validator moves on to another place).
   const trustedOmitted = omitted.filter((p) => !p.startsWith("candidate/"));
-  const hostError = r.hostError ?? (trustedOmitted.length > 0 ? `the host left out ${trustedOmitted.join(", ")} (over its size bound)` : null);
+  if (trustedOmitted.length > 0) {
+    return err({ type: "remote_step_failed", reason: "refused", remoteType: "output_too_large", message: `the host left out ${trustedOmitted.join(", ")}: over its output size bound`, cause: null });
+  }
+  const hostError = r.hostError;
   return ok({
     outcome: { end: r.end, exitCode: r.exitCode, oomKilled: r.oomKilled, durationMs: r.durationMs, hostError },
     outputs: files, logs, evidence: { record: signed, sandboxProfile: r.sandboxProfile },

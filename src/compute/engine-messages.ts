@@ -186,7 +186,9 @@ export function parseEngineStatus(value: unknown): Result<EngineJobStatus, Inval
       return { dir: read.literal(f.dir, `$.outputs[${i}].dir`, ALL_DIRS), name: read.string(f.name, `$.outputs[${i}].name`, REMOTE_FILE_NAME, 128), data: f.data === null ? null : decode(f.data, `$.outputs[${i}].data`) };
     });
     const logs: Record<string, string> = {};
-    for (const [name, text] of Object.entries(read.object(o.logs, "$.logs"))) {
+    const logEntries = Object.entries(read.object(o.logs, "$.logs"));
+    if (logEntries.length > MAX_ENGINE_FILES) throw new FieldError(`$.logs holds more than ${MAX_ENGINE_FILES} logs`);
+    for (const [name, text] of logEntries) {
       if (!REMOTE_FILE_NAME.test(name)) throw new FieldError(`$.logs.${name} is not a log file name`);
       logs[name] = read.string(text, `$.logs.${name}`, undefined, 1 << 20);
     }

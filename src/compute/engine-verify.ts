@@ -53,6 +53,10 @@ export function checkLeaseGpusVerified(lease: Lease, evidence: LeaseGpuEvidence)
   if (evidence.kind === "unverified_for_tests") return ok("unverified_for_tests");
   const { record } = evidence;
   if (lease.gpuUuids.length === 0 || lease.request.gpuModel === undefined) return fail("no_gpus", `lease ${lease.id} holds no GPU`);
+  // One verified GPU must not vouch for several: the UUIDs are distinct and as many as leased.
+  if (new Set(lease.gpuUuids).size !== lease.gpuUuids.length || lease.gpuUuids.length !== lease.request.gpuCount) {
+    return fail("not_verified", `lease ${lease.id} lists ${lease.gpuUuids.length} GPU UUIDs (${new Set(lease.gpuUuids).size} distinct) for ${lease.request.gpuCount} GPUs`);
+  }
   if (record.minerHotkey !== lease.minerHotkey) return fail("other_miner", `the proof-of-GPU record is of ${record.minerHotkey}, not of the lease's miner ${lease.minerHotkey}`);
   if (evidence.validatorHotkey !== undefined && record.validatorHotkey !== evidence.validatorHotkey) return fail("other_validator", `the proof-of-GPU record was made by ${record.validatorHotkey}, not by this validator`);
   const maxAgeMs = evidence.maxAgeMs ?? POG_VALIDITY_BLOCKS * BLOCK_SECONDS * 1000;

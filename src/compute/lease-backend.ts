@@ -219,6 +219,10 @@ export function createDockerLeaseBackend(options: DockerLeaseBackendOptions): Do
     if (parsed.isErr()) return errAsync(parsed.error);
     const request = parsed.value;
     if (request.kind === "engine" && engine === undefined) return errAsync({ type: "not_implemented", message: "this agent offers no engine leases (the remote evaluation backend, compute.md §10.3; start it with an engine work directory)" });
+    // A job's run directory lives in the engine's work directory, which has no per-lease quota.
+    if (request.kind === "engine" && !allowUnenforcedDisk) {
+      return errAsync({ type: "limit_unenforceable", limit: "disk", message: "engine jobs write into the agent's work directory, which has no per-lease disk quota; the operator has not allowed leases without a disk limit (--allow-unenforced-disk)" });
+    }
     const tooLong = durationError(request.durationSeconds, "$.request.durationSeconds");
     if (tooLong) return errAsync(tooLong);
     if (!allowedImages.includes(request.image)) return errAsync({ type: "image_not_allowed", image: request.image, message: `${request.image} is not one of this miner's allowed images` });
@@ -247,10 +251,12 @@ export function createDockerLeaseBackend(options: DockerLeaseBackendOptions): Do
         .andThen((r) => (r === null ? err<LeaseRecord, LeaseError>({ type: "lease_not_found", leaseId, message: `no lease ${leaseId}` }) : ok(r)))
         .map(toLease));
     },
-    leasedGpuUuids: () => stored(store.list({ states: LIVE_STATES })).map((held) => held.flatMap((r) => r.gpuUuids)).unwrapOr([]),
+    leasedGpuUuids: (exceptHolder) => stored(store.list({ states: LIVE_STATES })).map((held) => held.filter((r) => r.holderHotkey !== exceptHolder).flatMap((r) => r.gpuUuids)).unwrapOr([]),
     submitJob: (leaseId, holder, job) =>
       withEngine(leaseId, holder, true, (e, r) =>
-        allowedImages.includes(job.image) ? e.submit(toLease(r), store.agentId, job) : errAsync({ type: "image_not_allowed", image: job.image, message: `${job.image} is not one of this miner's allowed images` }),
+        job.image === r.request.image && allowedImages.includes(job.image)
+          ? e.submit(toLease(r), store.agentId, job)
+          : errAsync({ type: "image_not_allowed", image: job.image, message: `${job.image} is not this lease's image (${r.request.image})` }),
       ),
     getJob: (leaseId, holder, jobId) => withEngine(leaseId, holder, false, (e, r) => e.status(toLease(r), jobId)),
     cancelJob: (leaseId, holder, jobId) => withEngine(leaseId, holder, false, (e, r) => e.cancel(toLease(r), jobId)),

@@ -12,7 +12,7 @@ import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { chown, lstat, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type Docker from "dockerode";
-import { err, errAsync, ok, type Result, type ResultAsync } from "neverthrow";
+import { err, errAsync, ok, okAsync, type Result, type ResultAsync } from "neverthrow";
 import {
   CONTAINER_UIDS, createDockerRunner, dockerCall, type EvaluationImage, hardLimit, IMAGE_LABELS, mountFlags, prepareRunDirectory, REMOTE_FILE_NAME, REMOTE_STEP_DIRS,
   type RunDirectory, type RunParams, type StepOutcome, writeInputFile,
@@ -105,15 +105,20 @@ async function writeInputs(dir: RunDirectory, job: EngineJob): Promise<void> {
   }
 }
 
-/** Reads the role's output files (by `lstat`: a link is listed, never followed), within `maxBytes`. */
+/**
+ * Reads the role's output files (by `lstat`: a link is listed, never followed), the trusted
+ * directories first: what the miner's code writes (the candidate's hand-over) can fill only what
+ * is left of the count and byte bounds, so it can never push the supervisor's files out.
+ */
 async function collectOutputs(dir: RunDirectory, role: EngineJob["role"], maxBytes: number): Promise<{ files: EngineRecordFile[]; data: EngineOutputFile[] }> {
   const files: EngineRecordFile[] = [];
   const data: EngineOutputFile[] = [];
   let total = 0;
-  for (const d of REMOTE_STEP_DIRS[role].outputs) {
+  const dirs = [...REMOTE_STEP_DIRS[role].outputs].sort((a, b) => Number(a === "candidate") - Number(b === "candidate"));
+  for (const d of dirs) {
     const base = dir.dirs[d as keyof RunDirectory["dirs"]];
-    for (const name of (await readdir(base).catch(() => [] as string[])).sort()) {
-      if (!REMOTE_FILE_NAME.test(name) || files.length >= MAX_ENGINE_FILES) continue;
+    const names = (await readdir(base).catch(() => [] as string[])).filter((n) => REMOTE_FILE_NAME.test(n)).sort();
+    for (const name of names.slice(0, MAX_ENGINE_FILES - files.length)) {
       const st = await lstat(join(base, name));
       const regular = st.isFile();
       const omitted = regular && total + st.size > maxBytes;
@@ -204,24 +209,32 @@ export function createLeaseEngine(options: LeaseEngineOptions): LeaseEngine {
       const l = job.limits;
       const over = l.memoryBytes > lease.request.memoryBytes ? "memoryBytes" : l.shmBytes > lease.request.shmBytes ? "shmBytes" : l.tmpfsBytes > l.memoryBytes ? "tmpfsBytes" : l.pidsLimit > maxPidsLimit ? "pidsLimit" : null;
       if (over !== null) return errAsync(invalid(`$.job.limits.${over}`, "is more than the lease (or the memory limit) allows"));
+      // The slot is taken now, before any await: a second request while the image is resolved
+      // finds the lease busy, and an end of the lease meanwhile aborts this job before it starts.
+      const jobId = randomBytes(16).toString("hex");
+      const slot: Slot = { jobId, status: { state: "running", leaseId: lease.id, jobId }, controller: new AbortController(), done: Promise.resolve() };
+      slots.set(lease.id, slot);
+      const release = (e: LeaseError): LeaseError => {
+        if (slots.get(lease.id) === slot) slots.delete(lease.id);
+        return e;
+      };
       return resolvePinnedImage(docker, job.image)
         .andThen((id) => dockerCall("inspect image", () => docker.getImage(id).inspect(), job.image).mapErr((e): LeaseError => ({ type: "lease_backend_failed", message: e.message, cause: e })))
-        .map((info) => {
+        .mapErr(release)
+        .andThen((info) => {
+          if (slot.controller.signal.aborted || slots.get(lease.id) !== slot) return errAsync(release({ type: "lease_not_active", leaseId: lease.id, state: "released", message: `lease ${lease.id} ended before job ${jobId} started` }));
           const labels: Record<string, string> = info.Config?.Labels ?? {};
           const image: EvaluationImage = {
             ref: info.Id, tag: job.image, id: info.Id, repoDigests: info.RepoDigests ?? [], device: params.value.device, model: params.value.model,
             harnessVersion: labels[IMAGE_LABELS.harnessVersion] ?? null, harnessHash: labels[IMAGE_LABELS.harnessHash] ?? null, built: false,
           };
-          const jobId = randomBytes(16).toString("hex");
           const digest = engineJobDigest(lease.id, job);
-          const slot: Slot = { jobId, status: { state: "running", leaseId: lease.id, jobId }, controller: new AbortController(), done: Promise.resolve() };
-          slots.set(lease.id, slot);
           log(`lease ${lease.id}: job ${jobId} (${job.role} of run ${job.runId}) started`);
           slot.done = execute(lease, agentId, job, params.value, image, slot, digest).then((status) => {
             slot.status = status;
             log(`lease ${lease.id}: job ${jobId} ${status.state}${status.state === "failed" ? `: ${status.error.message}` : ""}`);
           });
-          return { leaseId: lease.id, jobId, jobDigest: digest };
+          return okAsync({ leaseId: lease.id, jobId, jobDigest: digest });
         });
     },
     status: (lease, jobId) => slotOf(lease, jobId).map((s) => s.status),

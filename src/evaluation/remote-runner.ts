@@ -145,10 +145,14 @@ async function writeOutputs(dir: RunDirectory, role: "reference" | "candidate", 
   return ok(undefined);
 }
 
-async function writeLogs(dir: RunDirectory, logs: Readonly<Record<string, string>>, onOutput?: (line: string) => void): Promise<void> {
-  for (const [name, text] of Object.entries(logs)) {
+/** Most log files kept from one step's answer. */
+const MAX_REMOTE_LOGS = 16;
+
+async function writeLogs(dir: RunDirectory, role: "reference" | "candidate", logs: Readonly<Record<string, string>>, onOutput?: (line: string) => void): Promise<void> {
+  for (const [name, text] of Object.entries(logs).slice(0, MAX_REMOTE_LOGS)) {
     if (!REMOTE_FILE_NAME.test(name)) continue;
-    await writeFile(join(dir.logsDir, `remote-${name}`), text, { mode: 0o644 }).catch(() => undefined);
+    // Named by role: one step's host cannot overwrite the other step's logs.
+    await writeFile(join(dir.logsDir, `remote-${role}-${name}`), text, { mode: 0o644 }).catch(() => undefined);
     if (onOutput) for (const line of text.split("\n")) if (line !== "") onOutput(line);
   }
 }
@@ -178,7 +182,8 @@ export function createRemoteRunner(options: RemoteRunnerOptions): EvaluationRunn
         if (answer.isErr()) return err(answer.error);
         const written = await writeOutputs(input.dir, role, answer.value.outputs, (line) => notes.push(line));
         if (written.isErr()) return err(written.error);
-        await writeLogs(input.dir, { ...answer.value.logs, ...(notes.length ? { "runner.log": `${notes.join("\n")}\n` } : {}) }, input.onOutput);
+        await writeLogs(input.dir, role, answer.value.logs, input.onOutput);
+        if (notes.length > 0) await writeFile(join(input.dir.logsDir, `remote-${role}.notes`), `${notes.join("\n")}\n`, { mode: 0o644 }).catch(() => undefined);
         return ok({ ...answer.value.outcome, remote: answer.value.evidence });
       })(),
     );

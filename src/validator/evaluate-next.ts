@@ -28,7 +28,7 @@ import {
 } from "../store/index.js";
 import { fetchCode, type FetchCodeOptions } from "../submission/index.js";
 import type { Logger } from "./logger.js";
-import { confirmLeaderChange, type ConfirmLeaderChangeError, type EvaluationPlace, hostsOfRuns, type NoEvaluationHostError, placesFor, type RemoteHosts } from "./remote-hosts.js";
+import { confirmFailure, confirmLeaderChange, type ConfirmLeaderChangeError, type EvaluationPlace, hostsOfRuns, type NoEvaluationHostError, placesFor, type RemoteHosts } from "./remote-hosts.js";
 
 /** Inputs of {@link evaluateNext}. */
 export interface EvaluateNextParameters {
@@ -171,8 +171,10 @@ async function evaluateOne(p: EvaluateNextParameters, s: SubmissionRow): Promise
   let place: EvaluationPlace = { runner: p.runner, host: null };
   if (p.remote) {
     const places = await placesFor(p.remote, p.runner, owner);
-    // After a failure the next place is tried, so that one bad host does not hold a submission.
-    const chosen = places[current.machineryFailures % Math.max(1, places.length)];
+    // After a failure or a round of void runs the next place is tried, so that one bad host
+    // cannot hold a submission.
+    const voidRounds = Math.floor(runsOfSubmission(p.store, s.submissionId).filter((r) => r.status === "void").length / (p.hparams.evaluation.max_void_retries + 1));
+    const chosen = places[(current.machineryFailures + voidRounds) % Math.max(1, places.length)];
     if (chosen === undefined) return err({ type: "no_evaluation_host", message: `no lease host may evaluate a submission of ${s.minerHotkey} (each shares a key with it, or a coldkey is unknown) and the own runner is off` });
     place = chosen;
     p.log.info("evaluation host", { submission: s.submissionId, host: place.host?.hotkey ?? "own", lease: place.runner.remoteHost?.leaseId ?? null });
@@ -200,7 +202,10 @@ async function evaluateOne(p: EvaluateNextParameters, s: SubmissionRow): Promise
   }
   const block = await p.currentBlock();
   let final = report.value;
-  if (p.remote && final.score.status === "finished" && hostsOfRuns(final.runs).length > 0 && changesLeader(p, s, final.score.score, block)) {
+  const onHosts = p.remote !== undefined && hostsOfRuns(final.runs).length > 0;
+  const failed = final.score.status === "failed_fatal" || final.score.status === "failed_success_rate";
+  // A lease host alone can neither take the lead for a submission nor fail it (§10.3).
+  if (onHosts && (failed || (final.score.status === "finished" && changesLeader(p, s, final.score.score, block)))) {
     const confirmed = await confirmOnAnotherHost(p, s, code, owner, final);
     if (confirmed.isErr()) return err(confirmed.error);
     final = confirmed.value;
@@ -217,17 +222,21 @@ function changesLeader(p: EvaluateNextParameters, s: SubmissionRow, score: numbe
 }
 
 /**
- * Re-evaluates a leader-changing result made on lease hosts on a second, independent place
- * (§10.3); its runs are logged, not counted. Agreement gives the report with the lower score; a
- * disagreement or a failed re-run sets the first runs aside (superseded) and fails the attempt, so
- * that the submission is evaluated again, on another host, after the backoff.
+ * Re-evaluates a result made on lease hosts on a second, independent place (§10.3): a
+ * leader-changing score must be confirmed within the tolerance (it then counts with the lower
+ * score), a failure must fail there too. The second evaluation's runs are logged, not counted. A
+ * disagreement or a failed re-run sets the first runs aside (superseded) and fails the attempt,
+ * so that the submission is evaluated again, elsewhere, after the backoff.
  */
 async function confirmOnAnotherHost(p: EvaluateNextParameters, s: SubmissionRow, code: Uint8Array, owner: { hotkey: string; coldkey: string | null }, first: EvaluationReport): Promise<Result<EvaluationReport, EvaluateNextError>> {
   const remote = p.remote!;
-  p.log.info("leader-changing result from a lease host; confirming on a second host", { submission: s.submissionId, score: first.score.status === "finished" ? first.score.score : null });
-  const confirmed = await confirmLeaderChange({
+  const leaderChange = first.score.status === "finished";
+  p.log.info(leaderChange ? "leader-changing result from a lease host; confirming on a second host" : "failure from a lease host; confirming on a second host", {
+    submission: s.submissionId, score: first.score.status === "finished" ? first.score.score : null, errorCode: first.errorCode,
+  });
+  const input = {
     remote, own: p.runner, owner, first,
-    evaluate: (runner) =>
+    evaluate: (runner: EvaluationRunner) =>
       evaluateSubmission({
         code, hparams: p.hparams, runner, workDir: p.workDir, numGpus: p.numGpus, uid: s.minerUid, runIdPrefix: `${s.submissionId}-confirm-${Date.now().toString(36)}`,
         ...(p.signal ? { signal: p.signal } : {}),
@@ -235,17 +244,25 @@ async function confirmOnAnotherHost(p: EvaluateNextParameters, s: SubmissionRow,
           if (event.kind === "run" && event.state === "done" && event.result) p.log.info("confirmation run done", { submission: s.submissionId, run: event.runNo, status: event.result.status, mfu: event.result.mfu, errorCode: event.result.errorCode });
         },
       }),
-  });
-  if (confirmed.isErr()) {
-    if (confirmed.error.type === "second_host_rejected") {
+  };
+  const setAside = (e: ConfirmLeaderChangeError): Result<never, EvaluateNextError> => {
+    if (e.type === "second_host_rejected") {
       supersedeRuns(p.store, s.submissionId, first.runs.map((r) => r.runId));
-      p.log.warn("second host did not confirm; the first runs are set aside", { submission: s.submissionId, reason: confirmed.error.reason, error: confirmed.error.message });
+      p.log.warn("second host did not confirm; the first runs are set aside", { submission: s.submissionId, reason: e.reason, error: e.message });
     }
-    return err(confirmed.error);
+    return err(e);
+  };
+  if (!leaderChange || first.score.status !== "finished") {
+    const failure = await confirmFailure(input);
+    if (failure.isErr()) return setAside(failure.error);
+    p.log.info("failure confirmed", { submission: s.submissionId, secondHost: failure.value.second.host?.hotkey ?? "own", errorCode: failure.value.report.errorCode });
+    return ok(first);
   }
+  const confirmed = await confirmLeaderChange(input);
+  if (confirmed.isErr()) return setAside(confirmed.error);
   const { score, second } = confirmed.value;
   p.log.info("leader-changing result confirmed", { submission: s.submissionId, score, secondHost: second.host?.hotkey ?? "own" });
-  return ok({ ...first, score: first.score.status === "finished" ? { ...first.score, score } : first.score });
+  return ok({ ...first, score: { ...first.score, score } });
 }
 
 /** Machinery failures (engine, files) of one submission before it is failed for an operator. */

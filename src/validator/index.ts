@@ -15,7 +15,7 @@ export { maybeSetWeights, winnerUid } from "./set-weights.js";
 export type { MaybeSetWeightsOutcome, MaybeSetWeightsParameters } from "./set-weights.js";
 export { ensureVersionStart, runValidator } from "./daemon.js";
 export type { RunValidatorOptions } from "./daemon.js";
-export { confirmLeaderChange, hostsOfRuns, placesFor } from "./remote-hosts.js";
+export { confirmFailure, confirmLeaderChange, hostsOfRuns, placesFor } from "./remote-hosts.js";
 export type { ConfirmLeaderChangeError, ConfirmLeaderChangeInput, EvaluationPlace, HostKeys, NoEvaluationHostError, RemoteHosts } from "./remote-hosts.js";
 export { createLogger } from "./logger.js";
 export type { CreateLoggerOptions, Logger, LogLevel } from "./logger.js";

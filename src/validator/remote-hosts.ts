@@ -87,18 +87,47 @@ export interface ConfirmLeaderChangeInput {
 }
 
 /**
- * Confirms a leader-changing result made on lease hosts (§10.3): evaluates again on a place
- * independent of the owner and of every first host, and accepts when both scored within the
- * tolerance.
+ * The place that re-evaluates a result made on lease hosts: the validator's own GPUs when allowed
+ * (the one place no host controls), else a lease host independent of the owner and of every first host.
+ */
+async function secondPlace(input: ConfirmLeaderChangeInput): Promise<Result<{ readonly place: EvaluationPlace; readonly firstHosts: HostKeys[] }, NoEvaluationHostError>> {
+  const firstHosts = hostsOfRuns(input.first.runs);
+  const places = await placesFor(input.remote, input.own, input.owner, firstHosts);
+  const place = places.find((p) => p.host === null) ?? places[0];
+  return place === undefined
+    ? err({ type: "no_evaluation_host", message: "no place independent of the first host and of the owner to re-evaluate a result made on a lease host" })
+    : ok({ place, firstHosts });
+}
+
+/**
+ * Confirms a leader-changing result made on lease hosts (§10.3): evaluates again on a second,
+ * independent place ({@link secondPlace}) and accepts when both scored within the tolerance.
  * @returns the confirmed score (the lower of the two), the second place and its report
  */
 export async function confirmLeaderChange(input: ConfirmLeaderChangeInput): Promise<Result<{ readonly score: number; readonly second: EvaluationPlace; readonly report: EvaluationReport }, ConfirmLeaderChangeError>> {
-  const firstHosts = hostsOfRuns(input.first.runs);
-  const [second] = await placesFor(input.remote, input.own, input.owner, firstHosts);
-  if (second === undefined) return err({ type: "no_evaluation_host", message: "no second host independent of the first and of the owner to confirm a leader-changing result" });
+  const chosen = await secondPlace(input);
+  if (chosen.isErr()) return err(chosen.error);
+  const { place: second, firstHosts } = chosen.value;
   const report = await input.evaluate(second.runner);
   if (report.isErr()) return err(report.error);
-  const firstHost = firstHosts[0] ?? null;
-  const confirmed = confirmOnSecondHost({ report: input.first, host: firstHost }, { report: report.value, host: second.host }, { relativeTolerance: input.remote.relativeTolerance });
+  const confirmed = confirmOnSecondHost({ report: input.first, host: firstHosts[0] ?? null }, { report: report.value, host: second.host }, { relativeTolerance: input.remote.relativeTolerance });
   return confirmed.isErr() ? err(confirmed.error) : ok({ score: confirmed.value.score, second, report: report.value });
+}
+
+/**
+ * Confirms a failure made on lease hosts: a host must not be able to fail a submission on its own
+ * (a forged fatal status, a throttled GPU). The submission is evaluated again on a second place;
+ * the failure stands only when that evaluation does not score either.
+ * @returns the second place and its (failed) report, or `second_host_rejected` (`disagrees`) when it scored
+ */
+export async function confirmFailure(input: ConfirmLeaderChangeInput): Promise<Result<{ readonly second: EvaluationPlace; readonly report: EvaluationReport }, ConfirmLeaderChangeError>> {
+  const chosen = await secondPlace(input);
+  if (chosen.isErr()) return err(chosen.error);
+  const { place: second } = chosen.value;
+  const report = await input.evaluate(second.runner);
+  if (report.isErr()) return err(report.error);
+  if (report.value.score.status === "finished") {
+    return err({ type: "second_host_rejected", reason: "disagrees", relativeDifference: null, message: `a lease host failed the submission (${input.first.errorCode ?? input.first.score.status}); ${second.host === null ? "the validator's own GPUs" : `host ${second.host.hotkey}`} scored it ${report.value.score.score}` });
+  }
+  return ok({ second, report: report.value });
 }

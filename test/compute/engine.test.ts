@@ -137,6 +137,8 @@ describe("GPU evidence of a lease (§10.3: verified within the window, the compe
     expect(reason(lease(), pog(), ["A100-SXM4-80GB"])).toBe("model_not_allowed");
     expect(reason(lease(), pog(), ["H100 SXM"])).toBe("model_not_allowed"); // a look-alike is another model
     expect(reason(lease(), pog({ gpus: [gpu("GPU-a")] as PogRecord["gpus"] }))).toBe("not_verified"); // GPU-b never challenged
+    expect(reason(lease({ gpuUuids: ["GPU-a", "GPU-a"] }), pog())).toBe("not_verified"); // one GPU vouching twice
+    expect(reason(lease({ gpuUuids: ["GPU-a"] }), pog())).toBe("not_verified"); // fewer than leased
     expect(reason(lease(), pog({ gpus: [gpu("GPU-a"), gpu("GPU-b", { verified: false, identification: { status: "model_mismatch", model: "H100", figures: null, reasons: ["slow"] } })] as PogRecord["gpus"] }))).toBe("not_verified");
   });
 });

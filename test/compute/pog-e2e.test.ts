@@ -118,13 +118,18 @@ describe.skipIf(TORCH_MISSING !== null)(`proof-of-GPU on the CPU${TORCH_MISSING 
     expect(r._unsafeUnwrapErr()).toMatchObject({ severity: "soft", reason: "unreachable" });
   });
 
-  it("behavior: a GPU under a live lease is not offered, so it is not challenged (§10.2)", async () => {
+  it("behavior: a GPU under another's live lease is not offered, so it is not challenged (§10.2); its holder may re-verify it (§10.3)", async () => {
     const offered = (await pog(await agentUrl(), { precisions: ["fp32"] }))._unsafeUnwrap().inventory[0]!;
-    const { agent, url } = await startAgent(miner, { allowHotkeys: [validator.address] }, undefined, { leases: { ...UNIMPLEMENTED_LEASE_BACKEND, leasedGpuUuids: () => [offered.uuid] } });
+    const other = await signer("//Charlie");
+    // The GPU is leased by `validator`: the backend leaves out only the other holders' GPUs.
+    const leasedGpuUuids = (exceptHolder?: string) => (exceptHolder === validator.address ? [] : [offered.uuid]);
+    const { agent, url } = await startAgent(miner, { allowHotkeys: [validator.address, other.address] }, undefined, { leases: { ...UNIMPLEMENTED_LEASE_BACKEND, leasedGpuUuids } });
     agents.push(agent);
-    const r = await pog(url, { precisions: ["fp32"] });
-    expect(r._unsafeUnwrapErr()).toMatchObject({ severity: "soft", reason: "nothing_to_challenge" });
-    expect(r._unsafeUnwrapErr().record.inventory).toEqual([]);
+    const byOther = await runPog(createComputeClient({ baseUrl: url, signer: other, minerHotkey: miner.address }), { size: SIZE, precisions: ["fp32"] });
+    expect(byOther._unsafeUnwrapErr()).toMatchObject({ severity: "soft", reason: "nothing_to_challenge" });
+    expect(byOther._unsafeUnwrapErr().record.inventory).toEqual([]);
+    const byHolder = (await pog(url, { precisions: ["fp32"] }))._unsafeUnwrap();
+    expect(byHolder.inventory.map((g) => g.uuid)).toEqual([offered.uuid]);
   });
 
   it("behavior: without a size override, an unknown device is not challenged", async () => {

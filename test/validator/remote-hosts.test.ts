@@ -7,7 +7,7 @@
 import { err, ok } from "neverthrow";
 import { describe, expect, test } from "vitest";
 import type { EvaluationReport, EvaluationRunner, RemoteHostIdentity, RunResult } from "../../src/evaluation/index.js";
-import { confirmLeaderChange, hostsOfRuns, placesFor, type RemoteHosts } from "../../src/validator/index.js";
+import { confirmFailure, confirmLeaderChange, hostsOfRuns, placesFor, type RemoteHosts } from "../../src/validator/index.js";
 
 const host = (hotkey: string, coldkey: string | null = null): RemoteHostIdentity => ({
   hotkey, coldkey, leaseId: "0".repeat(32), endpoint: `http://${hotkey}`, gpuVerification: "pog", gpuModel: "H100", gpuUuids: ["GPU-1"],
@@ -54,6 +54,22 @@ describe("hostsOfRuns", () => {
   });
 });
 
+describe("confirmFailure", () => {
+  const failedFirst = report(null, [run("failed", host("hostA", "coldA"))]);
+  const evaluate = (score: number | null) => async () => ok(report(score));
+
+  test("behavior: the failure stands when the second place fails it too", async () => {
+    const r = (await confirmFailure({ remote: remote([runnerOn(host("hostA"))]), own: OWN, owner: owner("owner"), first: failedFirst, evaluate: evaluate(null) }))._unsafeUnwrap();
+    expect(r.second.host).toBeNull();
+  });
+
+  test("error: a host cannot fail alone: the second place scoring it is a disagreement", async () => {
+    const e = (await confirmFailure({ remote: remote([runnerOn(host("hostA"))]), own: OWN, owner: owner("owner"), first: failedFirst, evaluate: evaluate(55) }))._unsafeUnwrapErr();
+    expect(e).toMatchObject({ type: "second_host_rejected", reason: "disagrees" });
+    expect(e.message).toMatch(/own GPUs scored it 55/);
+  });
+});
+
 describe("confirmLeaderChange", () => {
   const first = report(60, [run("success", host("hostA", "coldA"))]);
   const evaluateWith = (scores: Record<string, number | null>) => {
@@ -68,9 +84,16 @@ describe("confirmLeaderChange", () => {
     };
   };
 
-  test("behavior: a second, independent host within the tolerance confirms the lower score", async () => {
+  test("behavior: the validator's own GPUs are preferred as the second place", async () => {
+    const e = evaluateWith({ own: 60.5 });
+    const r = (await confirmLeaderChange({ remote: remote([runnerOn(host("hostA")), runnerOn(host("hostB"))]), own: OWN, owner: owner("owner"), first, evaluate: e.evaluate }))._unsafeUnwrap();
+    expect(e.used).toEqual(["own"]);
+    expect([r.score, r.second.host]).toEqual([60, null]);
+  });
+
+  test("behavior: without own GPUs a second, independent host within the tolerance confirms the lower score", async () => {
     const e = evaluateWith({ hostB: 59.5 });
-    const r = (await confirmLeaderChange({ remote: remote([runnerOn(host("hostA")), runnerOn(host("hostC")), runnerOn(host("hostB"))]), own: OWN, owner: owner("owner"), first, evaluate: e.evaluate }))._unsafeUnwrap();
+    const r = (await confirmLeaderChange({ remote: remote([runnerOn(host("hostA")), runnerOn(host("hostC")), runnerOn(host("hostB"))], { ownRunner: false }), own: OWN, owner: owner("owner"), first, evaluate: e.evaluate }))._unsafeUnwrap();
     expect(e.used).toEqual(["hostB"]); // hostA ran it, hostC shares hostA's coldkey
     expect(r.score).toBe(59.5);
     expect(r.second.host).toEqual({ hotkey: "hostB", coldkey: "coldB" });
@@ -83,7 +106,7 @@ describe("confirmLeaderChange", () => {
   });
 
   test("error: a disagreement, a failed re-run, no independent place, an error of the machinery", async () => {
-    const hosts = remote([runnerOn(host("hostA")), runnerOn(host("hostB"))]);
+    const hosts = remote([runnerOn(host("hostA")), runnerOn(host("hostB"))], { ownRunner: false });
     const confirm = (scores: Record<string, number | null>, r: RemoteHosts = hosts) => confirmLeaderChange({ remote: r, own: OWN, owner: owner("owner"), first, evaluate: evaluateWith(scores).evaluate });
     expect((await confirm({ hostB: 50 }))._unsafeUnwrapErr()).toMatchObject({ type: "second_host_rejected", reason: "disagrees" });
     expect((await confirm({ hostB: null }))._unsafeUnwrapErr()).toMatchObject({ type: "second_host_rejected", reason: "not_finished" });

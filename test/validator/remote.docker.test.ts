@@ -15,7 +15,8 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import {
-  createComputeClient, createEngineRunner, createLeaseEngine, engineJobLimits, type HotkeySigner, type Lease, pinnedImageReference, UNVERIFIED_GPUS_FOR_TESTS,
+  createComputeAgent, createComputeClient, createEngineRunner, createLeaseEngine, engineJobLimits, type EngineJobStatus, type HotkeySigner, type Lease, type LeaseBackend,
+  pinnedImageReference, signEngineRecord, UNVERIFIED_GPUS_FOR_TESTS,
 } from "../../src/compute/index.js";
 import type { Hparams } from "../../src/config/index.js";
 import { computeHarnessHash, CPU_MODEL, createEvaluationRunner, defaultImageTag, type EvaluationRunner } from "../../src/evaluation/index.js";
@@ -130,5 +131,39 @@ describe.skipIf(REASON !== null)(`the validator on a lease host${REASON ? ` (ski
     expect(runsOfSubmission(store, "s-disputed")).toEqual([]);
     expect(runsOfSubmission(store, "s-disputed", { includeSuperseded: true })).toHaveLength(1);
     expect(getLeaderState(store, hparams.competition_version).leaderId).toBeNull();
+  }, 300_000);
+
+  test("error: a host cannot fail a submission on its own: its forged failure is overruled by the own runner, its runs set aside, the submission re-queued", async () => {
+    // The host is the miner: it holds the key that signs the records, so it can change the
+    // candidate's state and sign a record that matches. Only a second evaluation catches it.
+    const honest = stack.backend;
+    const backend: LeaseBackend = {
+      ...honest,
+      getJob: (id, holder, jobId) => honest.getJob(id, holder, jobId).map((st): EngineJobStatus => {
+        if (st.state !== "finished" || st.record.record.role !== "candidate") return st;
+        const outputs = st.outputs.map((f) => (f.dir === "candidate" && f.name === "state.safetensors" && f.data ? { ...f, data: f.data.map((b, i) => (i > f.data!.length - 256 ? 0x7f : b)) } : f));
+        const files = st.record.record.outputs.map((f) => {
+          const sent = outputs.find((o) => o.dir === f.dir && o.name === f.name)?.data;
+          return sent ? { ...f, sha256: createHash("sha256").update(sent).digest("hex") } : f;
+        });
+        return { ...st, outputs, record: signEngineRecord(miner, { ...st.record.record, outputs: files }) };
+      }),
+    };
+    const agent = createComputeAgent({ signer: miner, policy: { allowHotkeys: [validator.address] }, launcher: () => { throw new Error("no prover"); }, leases: backend });
+    const { port } = await agent.listen(0, "127.0.0.1");
+    try {
+      const client = createComputeClient({ baseUrl: `http://127.0.0.1:${port}`, signer: validator, minerHotkey: miner.address });
+      const harnessHash = ENV_DIR === null ? null : (computeHarnessHash(ENV_DIR)?.hash ?? null);
+      const dishonest = createEngineRunner({ client, lease, gpus: UNVERIFIED_GPUS_FOR_TESTS, coldkey: "5ColdHost", limits: engineJobLimits(hparams), pollIntervalMs: 200, image: { device: "cpu", model: CPU_MODEL, harnessHash } })._unsafeUnwrap();
+      queue("s-framed", "owner-independent");
+      const out = await evaluateNext({ ...params(0.9), remote: { runners: async () => [dishonest], coldkeyOf, relativeTolerance: 0.9 } });
+      expect(out._unsafeUnwrapErr()).toMatchObject({ type: "second_host_rejected", reason: "disagrees" });
+      expect(logged("failure from a lease host; confirming on a second host")[0]).toMatchObject({ errorCode: "weight_mismatch" });
+      expect(getSubmission(store, "s-framed")).toMatchObject({ status: "queued", machineryFailures: 1, errorCode: null });
+      expect(runsOfSubmission(store, "s-framed")).toEqual([]);
+      expect(runsOfSubmission(store, "s-framed", { includeSuperseded: true })[0]!.errorCode).toBe("weight_mismatch");
+    } finally {
+      await agent.close();
+    }
   }, 300_000);
 });
