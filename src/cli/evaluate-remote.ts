@@ -72,8 +72,17 @@ export interface EngineLeaseTarget {
   readonly image?: string;
 }
 
-/** Reads the lease and builds its runner; a usage error names what is wrong with it. */
-export async function engineLeaseRunner(target: EngineLeaseTarget, signer: HotkeySigner, io: CliIo, hparams: Hparams): Promise<{ runner: EvaluationRunner; lease: Lease }> {
+/** The harness hash of this checkout's evaluation environment: what a lease's image must run. */
+export function checkoutHarnessHash(): string | null {
+  const environmentDir = findEnvironmentDir();
+  return environmentDir === null ? null : (computeHarnessHash(environmentDir)?.hash ?? null);
+}
+
+/**
+ * Reads the lease and builds its runner; a usage error names what is wrong with it.
+ * `harnessHash` is {@link checkoutHarnessHash}, computed once by the caller (it hashes files).
+ */
+export async function engineLeaseRunner(target: EngineLeaseTarget, signer: HotkeySigner, io: CliIo, hparams: Hparams, harnessHash: string | null): Promise<{ runner: EvaluationRunner; lease: Lease }> {
   const client = createComputeClient({ baseUrl: target.agent, signer, minerHotkey: target.minerHotkey });
   const got = await createLeaseClient(client).get(target.leaseId);
   if (got.isErr()) throw new UsageError(`lease ${target.leaseId}: ${leaseErrorLine(got.error)}`);
@@ -86,10 +95,9 @@ export async function engineLeaseRunner(target: EngineLeaseTarget, signer: Hotke
     : { kind: "pog", record: readPogRecord(io, target.pogRecordFile), nowMs: Date.now(), allowedModels: hparams.basilica.gpu_models, validatorHotkey: signer.address };
   const choice = target.image ?? (/(^|[-_/:])cpu([-_:.@]|$)/.test(lease.request.image) ? "cpu" : "gpu");
   if (choice !== "cpu" && choice !== "gpu") throw new UsageError("a remote runner takes --image cpu or gpu (the image is the lease's)");
-  const environmentDir = findEnvironmentDir();
   const runner = createEngineRunner({
     client, lease, gpus, coldkey: target.coldkey, limits: engineJobLimits(hparams),
-    image: { device: choice === "cpu" ? "cpu" : "cuda", model: choice === "cpu" ? CPU_MODEL : hparams.benchmark_model_name, harnessHash: environmentDir === null ? null : (computeHarnessHash(environmentDir)?.hash ?? null) },
+    image: { device: choice === "cpu" ? "cpu" : "cuda", model: choice === "cpu" ? CPU_MODEL : hparams.benchmark_model_name, harnessHash },
   });
   if (runner.isErr()) throw new UsageError(`lease ${target.leaseId}: ${runner.error.message}`);
   return { runner: runner.value, lease };
@@ -104,7 +112,7 @@ export async function prepareRemoteRunner(flags: RemoteRunnerFlags, io: CliIo, h
   const signer = await loadSigner(io, flags["hotkey-file"]);
   const { runner, lease } = await engineLeaseRunner(
     { agent, minerHotkey, leaseId, pogRecordFile: flags["pog-record"] ?? null, coldkey: flags["miner-coldkey"] ?? null, ...(flags.image === undefined ? {} : { image: flags.image }) },
-    signer, io, hparams,
+    signer, io, hparams, checkoutHarnessHash(),
   );
   return { runner, lease, warnings: flags["pog-record"] === undefined ? [UNVERIFIED_GPUS_WARNING] : [] };
 }

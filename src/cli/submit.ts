@@ -57,6 +57,11 @@ function writeReceipt(dir: string, kind: "payment" | "commitment", hotkey: strin
   return file;
 }
 
+/** The exit code of a refused submission: the chain unreachable is an I/O error (2), any check's refusal 1. */
+function exitOf(e: { readonly type: string }): number {
+  return e.type === "ChainConnection" || e.type === "ChainTimeout" || e.type === "ChainRpc" ? EXIT.usage : EXIT.rejected;
+}
+
 /** `--dry-run` on the chain: {@link planSubmission}, printed; nothing is paid or sent. */
 async function dryRunOnChain(
   values: Parameters<typeof hotkeyOf>[0] & { plain: boolean; json: boolean },
@@ -72,7 +77,7 @@ async function dryRunOnChain(
     });
     if (planned.isErr()) {
       io.stderr(`crusades: ${planned.error.message} (dry run: nothing was paid or sent)\n`);
-      return planned.error.type === "ChainConnection" || planned.error.type === "ChainTimeout" || planned.error.type === "ChainRpc" ? EXIT.usage : EXIT.rejected;
+      return exitOf(planned.error);
     }
     const plan = planned.value;
     if (values.json) {
@@ -201,7 +206,7 @@ export async function runSubmit(argv: readonly string[], io: CliIo): Promise<num
       if (ref !== null) {
         io.stderr(`crusades: the fee WAS paid (receipt ${paidReceipt}); commit again without paying: crusades submit ${p.committedUrl} --payment ${ref.blockNumber}:${ref.extrinsicIndex}\n`);
       }
-      return sent.error.type === "ChainConnection" || sent.error.type === "ChainTimeout" || sent.error.type === "ChainRpc" ? EXIT.usage : EXIT.rejected;
+      return exitOf(sent.error);
     }
     const receipt = sent.value;
     const file = writeReceipt(receipts, "commitment", receipt.hotkey, receipt);

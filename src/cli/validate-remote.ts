@@ -19,7 +19,7 @@ import type { HotkeySigner } from "../compute/index.js";
 import type { Hparams } from "../config/index.js";
 import type { EvaluationRunner } from "../evaluation/index.js";
 import type { Logger, RemoteHosts } from "../validator/index.js";
-import { engineLeaseRunner, type EngineLeaseTarget } from "./evaluate-remote.js";
+import { checkoutHarnessHash, engineLeaseRunner, type EngineLeaseTarget } from "./evaluate-remote.js";
 import { type CliIo, UsageError } from "./io.js";
 
 const HOST_KEYS = ["agent", "minerHotkey", "lease", "pogRecord", "unverifiedGpus"];
@@ -79,6 +79,7 @@ export function remoteHostsFromFile(
   o: { readonly io: CliIo; readonly hparams: Hparams; readonly signer: HotkeySigner; readonly client: SubtensorClient; readonly log: Logger; readonly image: "cpu" | "gpu" },
 ): RemoteHosts {
   const owners = new Map<string, { coldkey: string | null; atMs: number }>();
+  const harnessHash = checkoutHarnessHash();
   const coldkeyOf = async (hotkey: string): Promise<string | null> => {
     const known = owners.get(hotkey);
     if (known !== undefined && Date.now() - known.atMs < OWNER_CACHE_MS) return known.coldkey;
@@ -99,7 +100,7 @@ export function remoteHostsFromFile(
       for (const t of parsed.targets) {
         try {
           // The device and model are the validator's own choice, never what a lease's image is called.
-          runners.push((await engineLeaseRunner({ ...t, image: o.image, coldkey: await coldkeyOf(t.minerHotkey) }, o.signer, o.io, o.hparams)).runner);
+          runners.push((await engineLeaseRunner({ ...t, image: o.image, coldkey: await coldkeyOf(t.minerHotkey) }, o.signer, o.io, o.hparams, harnessHash)).runner);
         } catch (e) {
           o.log.warn("lease host not usable now", { agent: t.agent, lease: t.leaseId, error: (e as Error).message });
         }

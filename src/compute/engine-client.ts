@@ -8,9 +8,9 @@
  * @module
  */
 import { err, ok, type Result, ResultAsync } from "neverthrow";
-import { type Hparams, parseSizeBytes } from "../config/index.js";
+import type { Hparams } from "../config/index.js";
 import {
-  createRemoteRunner, type EvaluationRunner, type RemoteHostIdentity, type RemoteOutputFile, type RemoteStepAnswer, type RemoteStepError, type RemoteStepJob, type RemoteStepTransport,
+  createRemoteRunner, type EvaluationRunner, sandboxLimits, type RemoteHostIdentity, type RemoteOutputFile, type RemoteStepAnswer, type RemoteStepError, type RemoteStepJob, type RemoteStepTransport,
 } from "../evaluation/index.js";
 import type { Lease } from "./allocation.js";
 import { type ClientError, type ComputeClient, redactUrl } from "./client.js";
@@ -41,18 +41,9 @@ export interface EngineTransportOptions {
 /** The lease cannot be used for evaluations. */
 export type EngineLeaseError = UnverifiedLeaseGpusError | { readonly type: "unusable_lease"; readonly message: string };
 
-function size(text: string, key: string): number {
-  const n = parseSizeBytes(text);
-  if (n === null || n <= 0) throw new RangeError(`${key}: not a size: '${text}'`);
-  return n;
-}
-
-/** The job limits of the evaluation sandbox in hparams: `docker.memory_limit`, `docker.shm_size`, `sandbox.pids_limit`, `sandbox.tmpfs_size`. */
+/** The job limits: those of the evaluation sandbox in hparams, as a validator's own runs have them. */
 export function engineJobLimits(hparams: Hparams): EngineJobLimits {
-  return {
-    memoryBytes: size(hparams.docker.memory_limit, "docker.memory_limit"), shmBytes: size(hparams.docker.shm_size, "docker.shm_size"),
-    pidsLimit: hparams.sandbox.pids_limit, tmpfsBytes: size(hparams.sandbox.tmpfs_size, "sandbox.tmpfs_size"),
-  };
+  return sandboxLimits(hparams);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

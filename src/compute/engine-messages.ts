@@ -7,25 +7,18 @@
  */
 import { createHash } from "node:crypto";
 import type { Result } from "neverthrow";
-import { REMOTE_FILE_NAME, REMOTE_STEP_DIRS, type RemoteDir } from "../evaluation/index.js";
+import { REMOTE_DIRS, REMOTE_FILE_NAME, REMOTE_STEP_DIRS, type RemoteDir, type SandboxLimits } from "../evaluation/index.js";
 import { canonicalJson, FieldError, read } from "./json.js";
-import { guardFields, type InvalidLeaseRequestError, PINNED_IMAGE } from "./lease-schema.js";
-import { parseEngineRecord, type SignedEngineRecord } from "./engine-record.js";
+import { guardFields, type InvalidLeaseRequestError, PINNED_IMAGE, readEnvelope } from "./lease-schema.js";
+import { HEX32, parseEngineRecord, SHA256, type SignedEngineRecord } from "./engine-record.js";
 
 /** Version of the job messages. */
 export const ENGINE_MESSAGE_VERSION = 1;
 /** Most files in a job or an answer. */
 export const MAX_ENGINE_FILES = 64;
 
-/** The sandbox limits a job asks for; each at most what the lease holds. */
-export interface EngineJobLimits {
-  /** `Memory` = `MemorySwap` of the container. */
-  readonly memoryBytes: number;
-  readonly shmBytes: number;
-  readonly pidsLimit: number;
-  /** Size of the `noexec` `/tmp` tmpfs (counts against memory). */
-  readonly tmpfsBytes: number;
-}
+/** The sandbox limits a job asks for (those of the evaluation sandbox); each at most what the lease holds. */
+export type EngineJobLimits = SandboxLimits;
 
 /** A file of a job, decoded. */
 export interface EngineFile {
@@ -76,10 +69,7 @@ export interface EngineJobAccepted {
   readonly jobDigest: string;
 }
 
-const SHA256 = /^[0-9a-f]{64}$/;
-const JOB_ID = /^[0-9a-f]{32}$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const ALL_DIRS: readonly RemoteDir[] = ["in", "initial", "reference", "shared", "secret", "candidate", "supervisor"];
 const MAX = Number.MAX_SAFE_INTEGER;
 
 /** Lowercase hex SHA-256. */
@@ -108,13 +98,7 @@ function file(v: unknown, path: string, dirs: readonly RemoteDir[]): EngineFile 
   return f;
 }
 
-function message(value: unknown, type: string, keys: readonly string[]): Record<string, unknown> {
-  const o = read.object(value, "$");
-  read.keys(o, "$", ["version", "type", ...keys]);
-  read.literal(o.version, "$.version", [ENGINE_MESSAGE_VERSION]);
-  read.literal(o.type, "$.type", [type]);
-  return o;
-}
+const message = (value: unknown, type: string, keys: readonly string[]) => readEnvelope(value, ENGINE_MESSAGE_VERSION, type, keys);
 
 /** `POST /v1/leases/:id/jobs` body `{version, type: "lease.job", job}` (miner side). */
 export function parseEngineJobMessage(value: unknown): Result<EngineJob, InvalidLeaseRequestError> {
@@ -155,7 +139,7 @@ export function engineJobMessage(job: EngineJob): unknown {
 export function parseEngineAccepted(value: unknown): Result<EngineJobAccepted, InvalidLeaseRequestError> {
   return guardFields(() => {
     const o = message(value, "lease.job.accepted", ["leaseId", "jobId", "jobDigest"]);
-    return { leaseId: read.string(o.leaseId, "$.leaseId", JOB_ID), jobId: read.string(o.jobId, "$.jobId", JOB_ID), jobDigest: read.string(o.jobDigest, "$.jobDigest", SHA256) };
+    return { leaseId: read.string(o.leaseId, "$.leaseId", HEX32), jobId: read.string(o.jobId, "$.jobId", HEX32), jobDigest: read.string(o.jobDigest, "$.jobDigest", SHA256) };
   });
 }
 
@@ -173,7 +157,7 @@ export function parseEngineStatus(value: unknown): Result<EngineJobStatus, Inval
     read.literal(o.version, "$.version", [ENGINE_MESSAGE_VERSION]);
     read.literal(o.type, "$.type", ["lease.job.status"]);
     const state = read.literal(o.state, "$.state", ["running", "finished", "failed"] as const);
-    const ids = { leaseId: read.string(o.leaseId, "$.leaseId", JOB_ID), jobId: read.string(o.jobId, "$.jobId", JOB_ID) };
+    const ids = { leaseId: read.string(o.leaseId, "$.leaseId", HEX32), jobId: read.string(o.jobId, "$.jobId", HEX32) };
     if (state === "running") return { state, ...ids };
     if (state === "failed") {
       const e = read.object(o.error, "$.error");
@@ -183,7 +167,7 @@ export function parseEngineStatus(value: unknown): Result<EngineJobStatus, Inval
     const outputs = read.array(o.outputs, "$.outputs", MAX_ENGINE_FILES).map((v, i) => {
       const f = read.object(v, `$.outputs[${i}]`);
       read.keys(f, `$.outputs[${i}]`, ["dir", "name", "data"]);
-      return { dir: read.literal(f.dir, `$.outputs[${i}].dir`, ALL_DIRS), name: read.string(f.name, `$.outputs[${i}].name`, REMOTE_FILE_NAME, 128), data: f.data === null ? null : decode(f.data, `$.outputs[${i}].data`) };
+      return { dir: read.literal(f.dir, `$.outputs[${i}].dir`, REMOTE_DIRS), name: read.string(f.name, `$.outputs[${i}].name`, REMOTE_FILE_NAME, 128), data: f.data === null ? null : decode(f.data, `$.outputs[${i}].data`) };
     });
     const logs: Record<string, string> = {};
     const logEntries = Object.entries(read.object(o.logs, "$.logs"));

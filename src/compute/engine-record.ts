@@ -7,7 +7,7 @@
  * @module
  */
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { REMOTE_FILE_NAME, type RemoteDir } from "../evaluation/index.js";
+import { REMOTE_DIRS, REMOTE_FILE_NAME, type RemoteDir } from "../evaluation/index.js";
 import { canonicalJson, FieldError, read } from "./json.js";
 import { type HotkeySigner, verifySignature } from "./signing.js";
 
@@ -84,9 +84,10 @@ export function verifyEngineRecord(signed: SignedEngineRecord, minerHotkey: stri
   return signed.record.minerHotkey === minerHotkey && verifySignature(engineRecordMessage(signed.record), signed.signature, minerHotkey);
 }
 
-const DIRS: readonly RemoteDir[] = ["in", "initial", "reference", "shared", "secret", "candidate", "supervisor"];
-const HEX32 = /^[0-9a-f]{32}$/;
-const SHA256 = /^[0-9a-f]{64}$/;
+/** A lease or job id: 128 bits, lowercase hex. */
+export const HEX32 = /^[0-9a-f]{32}$/;
+/** A lowercase hex SHA-256. */
+export const SHA256 = /^[0-9a-f]{64}$/;
 const MAX = Number.MAX_SAFE_INTEGER;
 const str = (v: unknown, p: string) => read.string(v, p, undefined, 4096);
 const nullable = <T>(v: unknown, f: (x: unknown) => T): T | null => (v === null ? null : f(v));
@@ -143,7 +144,7 @@ export function parseEngineRecord(v: unknown, p: string): SignedEngineRecord {
       const x = read.object(f, fp);
       read.keys(x, fp, ["dir", "name", "sizeBytes", "sha256", "ownerUid", "regular", "omitted"]);
       return {
-        dir: read.literal(x.dir, `${fp}.dir`, DIRS), name: read.string(x.name, `${fp}.name`, REMOTE_FILE_NAME, 128), sizeBytes: read.int(x.sizeBytes, `${fp}.sizeBytes`, 0, MAX),
+        dir: read.literal(x.dir, `${fp}.dir`, REMOTE_DIRS), name: read.string(x.name, `${fp}.name`, REMOTE_FILE_NAME, 128), sizeBytes: read.int(x.sizeBytes, `${fp}.sizeBytes`, 0, MAX),
         sha256: nullable(x.sha256, (y) => read.string(y, `${fp}.sha256`, SHA256)), ownerUid: nullable(x.ownerUid, (y) => read.int(y, `${fp}.ownerUid`, 0, 2 ** 32)),
         regular: flag(x.regular, `${fp}.regular`), omitted: flag(x.omitted, `${fp}.omitted`),
       };

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import type Docker from "dockerode";
 import { err, errAsync, ok, okAsync, type Result, type ResultAsync } from "neverthrow";
 import {
-  CONTAINER_UIDS, createDockerRunner, dockerCall, type EvaluationImage, hardLimit, IMAGE_LABELS, mountFlags, prepareRunDirectory, REMOTE_FILE_NAME, REMOTE_STEP_DIRS,
+  CONTAINER_UIDS, containerNofile, createDockerRunner, dockerCall, type EvaluationImage, hardLimit, IMAGE_LABELS, mountFlags, prepareRunDirectory, REMOTE_FILE_NAME, REMOTE_STEP_DIRS,
   type RunDirectory, type RunParams, type StepOutcome, writeInputFile,
 } from "../evaluation/index.js";
 import type { Lease, LeaseError } from "./allocation.js";
@@ -164,12 +164,11 @@ export function createLeaseEngine(options: LeaseEngineOptions): LeaseEngine {
       await writeInputs(dir, job);
       const cores = lease.request.cpuCores;
       const nanoCpus = cores * 1e9;
-      const openFiles = hardLimit("Max open files") ?? 65536;
       const runner = createDockerRunner({
         docker, image, gpus: params.device === "cuda" ? { kind: "devices", deviceIds: [...lease.gpuUuids] } : { kind: "none" },
         memoryBytes: job.limits.memoryBytes, shmSizeBytes: job.limits.shmBytes, pidsLimit: job.limits.pidsLimit, tmpfsBytes: job.limits.tmpfsBytes,
         threadsPerProcess: Math.max(1, Math.floor(cores / params.num_gpus)), hostIsRoot: true, sandboxProfile,
-        nofile: openFiles > 0 ? Math.min(65536, openFiles) : 65536, memlockBytes: params.device === "cuda" ? hardLimit("Max locked memory") : null,
+        nofile: containerNofile(), memlockBytes: params.device === "cuda" ? hardLimit("Max locked memory") : null,
         listeningTimeoutMs, cpusetCpus: lease.cpuset, nanoCpus, labels: { [LEASE_LABEL]: lease.id, [LEASE_AGENT_LABEL]: agentId },
       });
       const input = { runId: `job-${slot.jobId}`, taskId: job.taskId, dir, params, deadlineMs: job.deadlineMs, signal: slot.controller.signal };

@@ -19,8 +19,7 @@ import type { Result, ResultAsync } from "neverthrow";
 import { match } from "ts-pattern";
 import type { Lease, LeaseBackend, LeaseError } from "./allocation.js";
 import { ENGINE_MESSAGE_VERSION, engineStatusMessage, parseEngineJobMessage } from "./engine-messages.js";
-import { read } from "./json.js";
-import { guardFields, isLeaseId, LEASE_MESSAGE_VERSION, parseLeaseCreate, parseLeaseKeys, parseLeaseRelease, parseLeaseRenew } from "./lease-schema.js";
+import { guardFields, isLeaseId, readEnvelope, LEASE_MESSAGE_VERSION, parseLeaseCreate, parseLeaseKeys, parseLeaseRelease, parseLeaseRenew } from "./lease-schema.js";
 
 /** A route's answer: a body for 200, or an error with its HTTP status. */
 export type LeaseRouteAnswer =
@@ -79,14 +78,7 @@ export function routeLeaseRequest(backend: LeaseBackend, method: string, path: s
     .otherwise(() => parsed(parseLeaseRelease(body), () => answer(backend.release(id, caller), one)));
 }
 
-function cancelBody(body: unknown): boolean {
-  return guardFields(() => {
-    const o = read.object(body, "$");
-    read.keys(o, "$", ["version", "type"]);
-    read.literal(o.version, "$.version", [ENGINE_MESSAGE_VERSION]);
-    read.literal(o.type, "$.type", ["lease.job.cancel"]);
-  }).isOk();
-}
+const cancelBody = (body: unknown): boolean => guardFields(() => readEnvelope(body, ENGINE_MESSAGE_VERSION, "lease.job.cancel", [])).isOk();
 
 /** The job routes of an `engine` lease. */
 function routeJob(backend: LeaseBackend, method: string, id: string, jobId: string | undefined, cancel: boolean, body: unknown, caller: string): Promise<LeaseRouteAnswer> {

@@ -101,13 +101,20 @@ export function parseLeaseRequest(value: unknown, path = "$"): Result<LeaseReque
   return guardFields(() => request(value, path));
 }
 
-function message(value: unknown, type: string, keys: readonly string[]): Record<string, unknown> {
+/**
+ * Reads a message envelope `{version, type, ...keys}`: exactly those keys, the version and the
+ * type as given. Shared by the lease and the engine-job messages.
+ * @throws FieldError (caught by {@link guardFields})
+ */
+export function readEnvelope(value: unknown, version: number, type: string, keys: readonly string[]): Record<string, unknown> {
   const o = read.object(value, "$");
   read.keys(o, "$", ["version", "type", ...keys]);
-  read.literal(o.version, "$.version", [LEASE_MESSAGE_VERSION]);
+  read.literal(o.version, "$.version", [version]);
   read.literal(o.type, "$.type", [type]);
   return o;
 }
+
+const message = (value: unknown, type: string, keys: readonly string[]) => readEnvelope(value, LEASE_MESSAGE_VERSION, type, keys);
 
 /** `POST /v1/leases` body `{version, type: "lease.create", request}`. */
 export function parseLeaseCreate(value: unknown): Result<{ readonly request: LeaseRequest }, InvalidLeaseRequestError> {

@@ -88,6 +88,32 @@ function size(text: string, key: string): number {
   return n;
 }
 
+/** The sandbox limits of every evaluation container, from hparams (`docker.*`, `sandbox.*`). */
+export interface SandboxLimits {
+  /** `docker.memory_limit` (`Memory` = `MemorySwap`). */
+  readonly memoryBytes: number;
+  /** `docker.shm_size`. */
+  readonly shmBytes: number;
+  /** `sandbox.pids_limit`. */
+  readonly pidsLimit: number;
+  /** `sandbox.tmpfs_size`, the `noexec` `/tmp` (counts against memory). */
+  readonly tmpfsBytes: number;
+}
+
+/** The sandbox limits of hparams; a size that does not parse is a programmer error (hparams were validated). */
+export function sandboxLimits(hparams: Hparams): SandboxLimits {
+  return {
+    memoryBytes: size(hparams.docker.memory_limit, "docker.memory_limit"), shmBytes: size(hparams.docker.shm_size, "docker.shm_size"),
+    pidsLimit: hparams.sandbox.pids_limit, tmpfsBytes: size(hparams.sandbox.tmpfs_size, "sandbox.tmpfs_size"),
+  };
+}
+
+/** The containers' open-files limit: 65536, or the engine's own hard limit where that is lower (it cannot grant more). */
+export function containerNofile(): number {
+  const hard = hardLimit("Max open files") ?? 65536;
+  return hard > 0 ? Math.min(65536, hard) : 65536;
+}
+
 /** Whether `image` is the one `digest` names: its content id, or a registry digest (`repo@sha256:…`). */
 export function imageHasDigest(image: Pick<EvaluationImage, "id" | "repoDigests">, digest: string): boolean {
   return image.id === digest || image.repoDigests.some((d) => d.slice(d.lastIndexOf("@") + 1) === digest);
@@ -154,15 +180,12 @@ async function prepare(o: CreateEvaluationRunnerOptions): Promise<Result<Prepare
     image.value.device === "cuda"
       ? { kind: "devices", deviceIds: o.gpuDeviceIds ?? Array.from({ length: o.numGpus }, (_, i) => String(i)) }
       : { kind: "none" };
+  const limits = sandboxLimits(o.hparams);
   const runner = createDockerRunner({
     docker, image: image.value, gpus,
-    memoryBytes: size(o.hparams.docker.memory_limit, "docker.memory_limit"),
-    shmSizeBytes: size(o.hparams.docker.shm_size, "docker.shm_size"),
-    pidsLimit: o.hparams.sandbox.pids_limit,
-    tmpfsBytes: size(o.hparams.sandbox.tmpfs_size, "sandbox.tmpfs_size"),
+    memoryBytes: limits.memoryBytes, shmSizeBytes: limits.shmBytes, pidsLimit: limits.pidsLimit, tmpfsBytes: limits.tmpfsBytes,
     threadsPerProcess: threads,
-    // The engine cannot grant more than its own hard limits; on a normal host these equal ours.
-    nofile: Math.min(65536, (hardLimit("Max open files") ?? 65536) > 0 ? (hardLimit("Max open files") ?? 65536) : 65536),
+    nofile: containerNofile(),
     memlockBytes: image.value.device === "cuda" ? hardLimit("Max locked memory") : null,
     hostIsRoot: o.hostIsRoot ?? process.getuid?.() === 0,
     sandboxProfile: profile,

@@ -10,14 +10,14 @@ export { CPU_MFU_NOTE, formatEvaluationJson, formatEvaluationText } from "./form
 export type { ReportContext } from "./format-report.js";
 export { evaluateRun } from "./evaluate-run.js";
 export type { EvaluateRunInput, RunProgress } from "./evaluate-run.js";
-export { createEvaluationRunner, hardLimit, imageHasDigest } from "./create-runner.js";
-export type { CreateEvaluationRunnerOptions, PreparedRunner } from "./create-runner.js";
+export { containerNofile, createEvaluationRunner, hardLimit, imageHasDigest, sandboxLimits } from "./create-runner.js";
+export type { CreateEvaluationRunnerOptions, PreparedRunner, SandboxLimits } from "./create-runner.js";
 export { createDockerRunner } from "./docker-runner.js";
 export type { DockerRunnerOptions } from "./docker-runner.js";
 export { createLocalRunner, LOCAL_RUNNER_WARNING, prepareLocalHome, probeLocalPython } from "./local-runner.js";
 export type { LocalHome, LocalRunnerOptions } from "./local-runner.js";
 export type { EvaluationRunner, RemoteHostIdentity, RemoteStepEvidence, StepInput, StepOutcome } from "./runner.js";
-export { createRemoteRunner, REMOTE_FILE_NAME, REMOTE_STEP_DIRS } from "./remote-runner.js";
+export { createRemoteRunner, REMOTE_DIRS, REMOTE_FILE_NAME, REMOTE_STEP_DIRS } from "./remote-runner.js";
 export type { RemoteDir, RemoteFile, RemoteOutputFile, RemoteRunnerOptions, RemoteStepAnswer, RemoteStepJob, RemoteStepTransport } from "./remote-runner.js";
 export { checkRemoteHostIndependent, confirmOnSecondHost } from "./remote-policy.js";
 export type { CheckRemoteHostOptions, ConfirmOnSecondHostOptions, HostedEvaluation, RemoteHostConflictError, SecondHostError, SubmissionOwner } from "./remote-policy.js";

@@ -16,7 +16,8 @@ import { CONTAINER_UIDS, type RunDirectory } from "./run-dir.js";
 import type { EvaluationRunner, RemoteHostIdentity, RemoteStepEvidence, StepInput, StepOutcome } from "./runner.js";
 
 /** The directories of a run a remote step reads or writes (docs/evaluation-protocol.md §3). */
-export type RemoteDir = "in" | "initial" | "reference" | "shared" | "secret" | "candidate" | "supervisor";
+export const REMOTE_DIRS = Object.freeze(["in", "initial", "reference", "shared", "secret", "candidate", "supervisor"] as const);
+export type RemoteDir = (typeof REMOTE_DIRS)[number];
 
 /**
  * Per role, the directories shipped to the host (mounted read-only there, except the reference's

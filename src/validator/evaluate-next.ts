@@ -167,21 +167,21 @@ async function evaluateOne(p: EvaluateNextParameters, s: SubmissionRow): Promise
     setStatus(p, s.submissionId, "duplicate", { errorCode: "duplicate_content", errorMessage: `same code as ${twin.submissionId}` });
     return ok({ submissionId: s.submissionId, status: "duplicate", finalScore: null, errorCode: "duplicate_content" });
   }
+  // Stored runs made under the current setup count; evaluateSubmission sets the others aside (§H.1).
+  const previousRuns = runsOfSubmission(p.store, s.submissionId);
   const owner = { hotkey: s.minerHotkey, coldkey: p.remote ? await p.remote.coldkeyOf(s.minerHotkey) : null };
   let place: EvaluationPlace = { runner: p.runner, host: null };
   if (p.remote) {
     const places = await placesFor(p.remote, p.runner, owner);
     // After a failure or a round of void runs the next place is tried, so that one bad host
     // cannot hold a submission.
-    const voidRounds = Math.floor(runsOfSubmission(p.store, s.submissionId).filter((r) => r.status === "void").length / (p.hparams.evaluation.max_void_retries + 1));
+    const voidRounds = Math.floor(previousRuns.filter((r) => r.status === "void").length / (p.hparams.evaluation.max_void_retries + 1));
     const chosen = places[(current.machineryFailures + voidRounds) % Math.max(1, places.length)];
     if (chosen === undefined) return err({ type: "no_evaluation_host", message: `no lease host may evaluate a submission of ${s.minerHotkey} (each shares a key with it, or a coldkey is unknown) and the own runner is off` });
     place = chosen;
     p.log.info("evaluation host", { submission: s.submissionId, host: place.host?.hotkey ?? "own", lease: place.runner.remoteHost?.leaseId ?? null });
   }
   setStatus(p, s.submissionId, "scanning");
-  // Stored runs made under the current setup count; evaluateSubmission sets the others aside (§H.1).
-  const previousRuns = runsOfSubmission(p.store, s.submissionId);
   const report = await evaluateSubmission({
     code, hparams: p.hparams, runner: place.runner, workDir: p.workDir, numGpus: p.numGpus, uid: s.minerUid, previousRuns,
     runIdPrefix: `${s.submissionId}-${Date.now().toString(36)}`,
