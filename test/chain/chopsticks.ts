@@ -7,7 +7,8 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { u8aToHex } from "@polkadot/util";
-import type { SubtensorClient } from "../../src/chain/index.js";
+import { WsProvider } from "@polkadot/api";
+import { createSubtensorClient, type SubtensorClient } from "../../src/chain/index.js";
 import { raonetSpecPath } from "./fixtures.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -111,4 +112,27 @@ export async function registerHotkeys(
     if (m.isOk() && hotkeys.every((k, uid) => m.value.hotkeys[uid] === k.address)) return;
   }
   throw new Error("chopsticks did not keep the faked registrations");
+}
+
+/** A chopsticks node, a Subtensor client on it, and a provider for chopsticks' `dev_*` RPCs. */
+export interface ChainUnderTest {
+  readonly node: Chopsticks;
+  readonly client: SubtensorClient;
+  readonly dev: WsProvider;
+}
+
+/** Starts chopsticks and connects a client (20 s timeout) and a dev-RPC provider to it. */
+export async function startChainUnderTest(): Promise<ChainUnderTest> {
+  const node = await startChopsticks();
+  const client = (await createSubtensorClient({ url: node.url, timeoutMs: 20_000 }))._unsafeUnwrap();
+  const dev = new WsProvider(node.url);
+  await dev.isReady;
+  return { node, client, dev };
+}
+
+/** Disconnects and stops what {@link startChainUnderTest} started; parts a failed start left unset are skipped. */
+export async function stopChainUnderTest(chain: Partial<ChainUnderTest>): Promise<void> {
+  await chain.dev?.disconnect();
+  await chain.client?.disconnect();
+  await chain.node?.stop();
 }

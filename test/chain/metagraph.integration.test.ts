@@ -5,18 +5,18 @@
  * `SubnetInfoRuntimeApi_get_selective_metagraph` as `pallets/subtensor/src/rpc_info/metagraph.rs`
  * computes it, from that node's storage at the asked block (no spec-424 runtime runs offline).
  */
-import { type ApiPromise, WsProvider } from "@polkadot/api";
+import type { ApiPromise, WsProvider } from "@polkadot/api";
 import { Keyring } from "@polkadot/keyring";
 import type { KeyringPair } from "@polkadot/keyring/types";
 import type { Codec } from "@polkadot/types/types";
 import { hexToU8a, u8aToHex } from "@polkadot/util";
 import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createSubtensorClient, type SubtensorClient } from "../../src/chain/index.js";
+import type { SubtensorClient } from "../../src/chain/index.js";
 import type { ClientContext } from "../../src/chain/client/context.js";
 import { readMetagraph } from "../../src/chain/client/metagraph.js";
 import { decodeRuntimeMetagraph, planRuntimeMetagraph } from "../../src/chain/client/metagraphRuntimeApi.js";
-import { registerHotkeys, startChopsticks, type Chopsticks } from "./chopsticks.js";
+import { registerHotkeys, startChainUnderTest, stopChainUnderTest, type Chopsticks } from "./chopsticks.js";
 import { finneyMetadata } from "./fixtures.js";
 
 let node: Chopsticks;
@@ -103,11 +103,8 @@ beforeAll(async () => {
   await cryptoWaitReady();
   const keyring = new Keyring({ type: "sr25519", ss58Format: 42 });
   keys = ["//Alice", "//Bob", "//Dave"].map((uri) => keyring.addFromUri(uri));
-  node = await startChopsticks();
-  client = (await createSubtensorClient({ url: node.url, timeoutMs: 20_000 }))._unsafeUnwrap();
+  ({ node, client, dev } = await startChainUnderTest());
   ctx = { api: client.api, timeoutMs: 20_000 };
-  dev = new WsProvider(node.url);
-  await dev.isReady;
   const sm = client.api.query["subtensorModule"] as unknown as Record<string, { key(...a: unknown[]): string }>;
   await registerHotkeys(client, dev, 1, keys, [
     [sm["validatorPermit"]!.key(1), client.api.createType("Vec<bool>", [true, false, true]).toHex()],
@@ -116,9 +113,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await dev?.disconnect();
-  await client?.disconnect();
-  await node?.stop();
+  await stopChainUnderTest({ node, client, dev });
 });
 
 describe("readMetagraph on chopsticks spec 218", () => {

@@ -4,13 +4,13 @@
  * pool's price and its coldkey written to storage; the agent admits it, refuses an unregistered
  * caller, one below the stake floor and one whose coldkey is denied, each with its reason.
  */
-import { WsProvider } from "@polkadot/api";
+import type { WsProvider } from "@polkadot/api";
 import { bnToU8a, u8aToHex } from "@polkadot/util";
 import { decodeAddress } from "@polkadot/util-crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createSubtensorClient, type SubtensorClient } from "../../src/chain/index.js";
+import type { SubtensorClient } from "../../src/chain/index.js";
 import { type CallerPolicy, createChainCallerLookup, createComputeAgent, createComputeClient, type HotkeySigner } from "../../src/compute/index.js";
-import { registerHotkeys, startChopsticks, type Chopsticks } from "../chain/chopsticks.js";
+import { registerHotkeys, startChainUnderTest, stopChainUnderTest, type Chopsticks } from "../chain/chopsticks.js";
 import { signer } from "./helpers.js";
 
 const NETUID = 1;
@@ -27,10 +27,7 @@ let coldkey: HotkeySigner;
 
 beforeAll(async () => {
   [validator, stranger, miner, coldkey] = await Promise.all([signer("//Alice"), signer("//Bob"), signer("//Miner"), signer("//Dave")]);
-  node = await startChopsticks();
-  client = (await createSubtensorClient({ url: node.url, timeoutMs: 20_000 }))._unsafeUnwrap();
-  dev = new WsProvider(node.url);
-  await dev.isReady;
+  ({ node, client, dev } = await startChainUnderTest());
   const sm = (client.api.query as unknown as Record<string, Record<string, { key(...a: unknown[]): string }>>)["subtensorModule"]!;
   const publicKey = decodeAddress(validator.address);
   // 2,000 alpha on a dynamic pool of 1,000 TAO : 500 alpha, price 2: worth 4,000 TAO.
@@ -44,9 +41,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await dev?.disconnect();
-  await client?.disconnect();
-  await node?.stop();
+  await stopChainUnderTest({ node, client, dev });
 });
 
 describe("caller filter from the chain", () => {

@@ -14,7 +14,6 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { okAsync } from "neverthrow";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { runCompute } from "../../src/cli/compute.js";
 import { runEvaluate } from "../../src/cli/evaluate.js";
 import {
   type ComputeAgent, createComputeAgent, createComputeClient, createEngineRunner, createLeaseEngine, engineJobLimits, type EngineJob, engineJobMessage, type EngineJobStatus,
@@ -25,7 +24,7 @@ import type { Hparams } from "../../src/config/index.js";
 import { computeHarnessHash, CPU_MODEL, defaultImageTag, type EvaluationError, evaluateSubmission, type EvaluationReport } from "../../src/evaluation/index.js";
 import { dockerUnavailableReason, ENV_DIR, REPO, SMALL_SHAPE, testHparams } from "../evaluation/docker-env.js";
 import { signer } from "./helpers.js";
-import { startLeaseStack } from "./lease-env.js";
+import { computeCli, startLeaseStack } from "./lease-env.js";
 
 const REASON = (await dockerUnavailableReason()) ?? (process.getuid?.() === 0 ? null : "engine jobs need root (input files are given to the container users)");
 const MIB = 2 ** 20;
@@ -211,12 +210,7 @@ describe.skipIf(REASON !== null)(`engine leases: evaluations on a miner's machin
   }, 60_000);
 
   it("behavior: `crusades compute allocate --kind engine` leases without SSH and prints how to evaluate on it", async () => {
-    const cli = async (...argv: string[]) => {
-      let stdout = "";
-      let stderr = "";
-      const code = await runCompute(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: { CRUSADES_HOTKEY_URI: "//Alice" }, cwd: dir });
-      return { code, stdout, stderr };
-    };
+    const cli = computeCli(dir);
     const common = [stack.url, "--miner-hotkey", miner.address, "--image", image, "--memory", "1g", "--shm", "256m", "--disk", "1g"];
     const made = await cli("allocate", ...common, "--kind", "engine");
     expect(made.code, made.stderr).toBe(0);

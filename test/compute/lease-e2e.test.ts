@@ -15,9 +15,8 @@ import {
   fingerprintOfLine, generateSshHostKey, HEADERS, type HotkeySigner, LEASE_AGENT_LABEL, LEASE_IMAGE_TAG, LEASE_LABEL, type LeaseRequest, leaseKnownHostsLine, newNonce,
   pinnedImageReference, probeSshd, publishedSshPort, signRequest,
 } from "../../src/compute/index.js";
-import { runCompute } from "../../src/cli/compute.js";
 import { signer } from "./helpers.js";
-import { leaseContainers, leaseDockerUnavailableReason, makeUserKey, run, ssh, sshWithKey, startLeaseStack } from "./lease-env.js";
+import { computeCli, leaseContainers, leaseDockerUnavailableReason, makeUserKey, run, ssh, sshWithKey, startLeaseStack } from "./lease-env.js";
 
 const REASON = await leaseDockerUnavailableReason();
 const MIB = 2 ** 20;
@@ -271,12 +270,7 @@ describe.skipIf(REASON !== null)(`leases in Docker${REASON ? ` (skipped: ${REASO
   }, 120_000);
 
   it("behavior: crusades compute allocate | list | release, with --json and clear errors", async () => {
-    const cli = async (...argv: string[]) => {
-      let stdout = "";
-      let stderr = "";
-      const code = await runCompute(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: { CRUSADES_HOTKEY_URI: "//Alice" }, cwd: dir });
-      return { code, stdout, stderr };
-    };
+    const cli = computeCli(dir);
     const common = [stack.url, "--miner-hotkey", miner.address];
     const made = await cli("allocate", ...common, "--ssh-key", `${key1.path}.pub`, "--image", image, "--memory", "256m", "--shm", "32m", "--disk", "1g", "--duration", "600", "--known-hosts", "cli_known_hosts", "--json");
     expect(made.code).toBe(0);
@@ -294,7 +288,7 @@ describe.skipIf(REASON !== null)(`leases in Docker${REASON ? ` (skipped: ${REASO
 
     await expect(cli("allocate", ...common, "--ssh-key", `${key1.path}.pub`, "--image", image, "--memory", "256m", "--shm", "200m")).rejects.toThrow(/^--shm: request\.shmBytes must be at most memoryBytes \/ 2/);
     await expect(cli("renew", ...common)).rejects.toThrow(/renew takes <miner-url> <lease-id>/);
-    const foreign = await runCompute(["release", ...common, lease.id], { stdout: () => {}, stderr: () => {}, env: { CRUSADES_HOTKEY_URI: "//Bob" }, cwd: dir });
+    const foreign = (await computeCli(dir, "//Bob")("release", ...common, lease.id)).code;
     expect(foreign).toBe(1);
     const busy = await cli("allocate", ...common, "--ssh-key", `${key1.path}.pub`, "--image", image, "--cpus", "3");
     expect(busy.code).toBe(1);

@@ -6,6 +6,7 @@
 import { execFile, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import Docker from "dockerode";
+import { runCompute } from "../../src/cli/compute.js";
 import {
   type ComputeAgent, createComputeAgent, createComputeClient, createDockerLeaseBackend, type DockerLeaseBackend, type DockerLeaseBackendOptions, type HotkeySigner,
   LEASE_IMAGE_TAG, LEASE_LABEL, type LeaseClient, createLeaseClient, type LeaseStore, openLeaseStore, type ProverLauncher,
@@ -105,4 +106,14 @@ export async function startLeaseStack(miner: HotkeySigner, holders: readonly Hot
 export async function leaseContainers(agentIds: readonly string[], docker = new Docker()): Promise<string[]> {
   const all = await docker.listContainers({ all: true, filters: { label: [LEASE_LABEL] } });
   return all.filter((c) => agentIds.includes(c.Labels?.["crusades.lease.agent"] ?? "")).map((c) => c.Id);
+}
+
+/** `crusades compute ...` in this process, as the holder `hotkeyUri`, run in `cwd`: its exit code and output. */
+export function computeCli(cwd: string, hotkeyUri = "//Alice") {
+  return async (...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+    let stdout = "";
+    let stderr = "";
+    const code = await runCompute(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: { CRUSADES_HOTKEY_URI: hotkeyUri }, cwd });
+    return { code, stdout, stderr };
+  };
 }

@@ -12,16 +12,16 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { WsProvider } from "@polkadot/api";
+import type { WsProvider } from "@polkadot/api";
 import { Keyring } from "@polkadot/keyring";
 import type { KeyringPair } from "@polkadot/keyring/types";
 import { cryptoWaitReady, mnemonicGenerate } from "@polkadot/util-crypto";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
-import { createSubtensorClient, type SubtensorClient } from "../../src/chain/index.js";
+import type { SubtensorClient } from "../../src/chain/index.js";
 import { listEvaluationContainers } from "../../src/evaluation/index.js";
 import { getSubmission, listIngested, listSubmissions, openStore, runsOfSubmission } from "../../src/store/index.js";
-import { registerHotkeys, startChopsticks, type Chopsticks } from "../chain/chopsticks.js";
+import { registerHotkeys, startChainUnderTest, stopChainUnderTest, type Chopsticks } from "../chain/chopsticks.js";
 import { dockerUnavailableReason, REPO } from "../evaluation/docker-env.js";
 import { browserUnavailableReason, launchBrowser } from "../web/cdp.js";
 
@@ -147,17 +147,12 @@ describe.skipIf(skipReason !== null || !builtCli)("validator end to end (chopsti
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     codeBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    node = await startChopsticks();
-    client = (await createSubtensorClient({ url: node.url, timeoutMs: 20_000 }))._unsafeUnwrap();
-    dev = new WsProvider(node.url);
-    await dev.isReady;
+    ({ node, client, dev } = await startChainUnderTest());
     await register();
   }, 180_000);
 
   afterAll(async () => {
-    await dev?.disconnect();
-    await client?.disconnect();
-    await node?.stop();
+    await stopChainUnderTest({ node, client, dev });
     await new Promise((r) => server?.close(r));
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

@@ -7,19 +7,19 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { WsProvider } from "@polkadot/api";
+import type { WsProvider } from "@polkadot/api";
 import { Keyring } from "@polkadot/keyring";
 import type { KeyringPair } from "@polkadot/keyring/types";
 import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
-import { createSubtensorClient, type SubtensorClient } from "../../src/chain/index.js";
+import type { SubtensorClient } from "../../src/chain/index.js";
 import { parseHparams, type Hparams } from "../../src/config/index.js";
 import { createApiServer } from "../../src/api/index.js";
 import { runStatus } from "../../src/cli/status.js";
 import { applyLeaderUpdate, getLeaderState, insertSubmission, openStore, recordIngested, updateSubmission } from "../../src/store/index.js";
 import { updateLeader } from "../../src/scoring/index.js";
 import { planSubmission, type PlanSubmissionError, sendSubmission, type PreparedSubmission } from "../../src/miner/index.js";
-import { registerHotkeys, startChopsticks, type Chopsticks } from "../chain/chopsticks.js";
+import { registerHotkeys, startChainUnderTest, stopChainUnderTest, type Chopsticks } from "../chain/chopsticks.js";
 
 const REPO = path.join(import.meta.dirname, "..", "..");
 const NETUID = 1;
@@ -51,17 +51,12 @@ beforeAll(async () => {
   await cryptoWaitReady();
   const keyring = new Keyring({ type: "sr25519", ss58Format: 42 });
   [alice, bob, charlie] = ["//Alice", "//Bob", "//Charlie"].map((u) => keyring.addFromUri(u)) as [KeyringPair, KeyringPair, KeyringPair];
-  node = await startChopsticks();
-  client = (await createSubtensorClient({ url: node.url, timeoutMs: 20_000 }))._unsafeUnwrap();
-  dev = new WsProvider(node.url);
-  await dev.isReady;
+  ({ node, client, dev } = await startChainUnderTest());
   await registerHotkeys(client, dev, NETUID, [alice, bob]); // uid 0 (the burn uid) and uid 1
 }, 180_000);
 
 afterAll(async () => {
-  await dev?.disconnect();
-  await client?.disconnect();
-  await node?.stop();
+  await stopChainUnderTest({ node, client, dev });
 });
 
 // Before any commitment of bob's: his rate-limit window is open.

@@ -7,17 +7,17 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { WsProvider } from "@polkadot/api";
+import type { WsProvider } from "@polkadot/api";
 import { Keyring } from "@polkadot/keyring";
 import type { KeyringPair } from "@polkadot/keyring/types";
 import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createSubtensorClient, type SubtensorClient } from "../../src/chain/index.js";
+import type { SubtensorClient } from "../../src/chain/index.js";
 import { parseHparams } from "../../src/config/index.js";
 import type { EvaluationRunner } from "../../src/evaluation/index.js";
 import { latestWeightSet, openStore } from "../../src/store/index.js";
 import { createLogger, type MaybeSetWeightsOutcome, runValidator } from "../../src/validator/index.js";
-import { registerHotkeys, startChopsticks, type Chopsticks } from "../chain/chopsticks.js";
+import { registerHotkeys, startChainUnderTest, stopChainUnderTest, type Chopsticks } from "../chain/chopsticks.js";
 
 const REPO = path.join(import.meta.dirname, "..", "..");
 const NETUID = 1;
@@ -32,18 +32,13 @@ beforeAll(async () => {
   await cryptoWaitReady();
   const keyring = new Keyring({ type: "sr25519", ss58Format: 42 });
   [validator, burn] = [keyring.addFromUri("//Alice"), keyring.addFromUri("//Bob")];
-  node = await startChopsticks();
-  client = (await createSubtensorClient({ url: node.url, timeoutMs: 20_000 }))._unsafeUnwrap();
-  dev = new WsProvider(node.url);
-  await dev.isReady;
+  ({ node, client, dev } = await startChainUnderTest());
   await registerHotkeys(client, dev, NETUID, [validator, burn]); // uid 0 (with a permit) and the burn uid 1
   dir = mkdtempSync(path.join(tmpdir(), "crusades-daemon-"));
 }, 180_000);
 
 afterAll(async () => {
-  await dev?.disconnect();
-  await client?.disconnect();
-  await node?.stop();
+  await stopChainUnderTest({ node, client, dev });
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
