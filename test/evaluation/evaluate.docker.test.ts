@@ -80,19 +80,27 @@ describe.skipIf(reason !== null)("evaluation on the CPU image (Docker)", () => {
       expect(run.provenance.candidateStateSha256).toMatch(/^[0-9a-f]{64}$/);
     });
 
-    test("behavior: ddp, two processes on gloo, scanned", async () => {
-      const r = await evaluate(example("ddp"), { numGpus: 2, scan: true });
-      expect(r.strategy).toEqual({ dpSize: 2, tpSize: 1, numGpus: 2 });
-      expect(r.passed).toBe(true);
-      const run = only(r);
-      expect(figure(run, "weight_error")!.figure!).toBeLessThanOrEqual(hparams.verification.weight_relative_error_max);
-      expect(run.measured!.totalUniqueTokens).toBe(2 * SMALL_SHAPE.steps * SMALL_SHAPE.batchSize * SMALL_SHAPE.sequenceLength);
-    });
-
-    test("behavior: fsdp, one process (torch 1.13's FSDP needs CUDA for two), scanned", async () => {
-      const r = await evaluate(example("fsdp"), { scan: true });
+    // Every other example in the topologies it supports (the CPU image's torch 2.14 has DTensor and
+    // CPU FSDP): [example, processes, the dp × tp the evaluator resolves].
+    const topologies: [string, number, { dpSize: number; tpSize: number }][] = [
+      ["ddp", 1, { dpSize: 1, tpSize: 1 }],
+      ["ddp", 2, { dpSize: 2, tpSize: 1 }],
+      ["fsdp", 1, { dpSize: 1, tpSize: 1 }],
+      ["fsdp", 2, { dpSize: 2, tpSize: 1 }],
+      ["tensor_parallel", 2, { dpSize: 1, tpSize: 2 }],
+      ["tensor_parallel", 4, { dpSize: 1, tpSize: 4 }],
+      ["fsdp_tp", 4, { dpSize: 2, tpSize: 2 }],
+    ];
+    test.each(topologies)("behavior: %s, %i process(es) on gloo, scanned", async (name, numGpus, topology) => {
+      const r = await evaluate(example(name), { numGpus, scan: true });
+      expect(r.strategy).toEqual({ ...topology, numGpus });
       expect(r.passed, r.error ?? "").toBe(true);
-    });
+      const run = only(r);
+      expect(run.checks.filter((c) => c.binding && c.status === "fail")).toEqual([]);
+      expect(figure(run, "weight_error")!.figure!).toBeLessThanOrEqual(hparams.verification.weight_relative_error_max);
+      // Each data rank reads its own batches; tensor-parallel ranks share theirs.
+      expect(run.measured!.totalUniqueTokens).toBe(topology.dpSize * SMALL_SHAPE.steps * SMALL_SHAPE.batchSize * SMALL_SHAPE.sequenceLength);
+    }, 180_000);
   });
 
   describe("the scan is authoritative", () => {

@@ -56,8 +56,8 @@ class Params:
 
     @property
     def torch_dtype(self):
-        """bfloat16 on CUDA (spec D.3); float32 on CPU, where Debian's torch 1.13 gloo cannot
-        all-reduce bfloat16 (DDP fails) and bfloat16 kernels are slow."""
+        """bfloat16 on CUDA (spec D.3); float32 on CPU, where Debian's gloo (torch 1.13 and
+        2.14) cannot reduce or gather bfloat16 (DDP and FSDP fail) and bfloat16 kernels are slow."""
         import torch
         name = self.dtype or ("bfloat16" if self.device == "cuda" else "float32")
         return {"bfloat16": torch.bfloat16, "float32": torch.float32}[name]

@@ -1,8 +1,8 @@
 """Starts the miner-code processes: ``crusades_env.harness`` directly with one rank, else one
 ``python3 -I -B`` process per rank with the torchrun environment (``RANK``, ``LOCAL_RANK``,
 ``WORLD_SIZE``, ``LOCAL_WORLD_SIZE``, ``MASTER_ADDR=127.0.0.1``, ``MASTER_PORT``), like
-``torchrun --standalone --nproc_per_node N``. (Debian's torchrun 1.13 fails under Python 3.11, and
-a small launcher has no rendezvous to attack.) When one rank fails, the others are killed. The host
+``torchrun --standalone --nproc_per_node N``. (Debian's torchrun 1.13 fails under Python 3.11, a
+bookworm host's `--runner local`, and a small launcher has no rendezvous to attack.) When one rank fails, the others are killed. The host
 execs this module as ``crusades-miner`` once the supervisor is listening (evaluation-protocol.md 3.2).
 """
 
@@ -35,6 +35,9 @@ def spawn_ranks(module, params_path, world_size):
                    ROLE_WORLD_SIZE=str(world_size), MASTER_ADDR="127.0.0.1", MASTER_PORT=port,
                    TORCHELASTIC_RUN_ID="crusades")
         env.setdefault("OMP_NUM_THREADS", "1")
+        # torch >= 2.4 asks for the libuv TCPStore by default; Debian's builds have none, and one
+        # machine's handful of ranks needs none of its scale.
+        env.setdefault("USE_LIBUV", "0")
         procs.append(subprocess.Popen(python_argv(module, params_path), env=env))
     status = 0
     while procs:

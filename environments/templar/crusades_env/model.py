@@ -8,7 +8,9 @@ the caller (``parallel.py``) or by the miner. HF model names are built with tran
 import json
 import math
 import os
+from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import Optional
 
 import torch
 import torch.nn.functional as F
@@ -17,9 +19,11 @@ from torch.utils.checkpoint import checkpoint
 
 from .config import HOME
 
+# 4 KV heads (2 query heads each, head_dim 16), as many as Qwen2.5-7B's: tensor parallelism over
+# up to 4 ranks splits them whole (the tensor_parallel and fsdp_tp examples).
 TINY_QWEN2 = dict(
     model_type="qwen2", architectures=["Qwen2ForCausalLM"], vocab_size=512, hidden_size=128,
-    intermediate_size=384, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
+    intermediate_size=384, num_hidden_layers=2, num_attention_heads=8, num_key_value_heads=4,
     max_position_embeddings=4096, rope_theta=1000000.0, rms_norm_eps=1e-6,
     initializer_range=0.02, tie_word_embeddings=False, hidden_act="silu", attention_dropout=0.0,
     use_cache=False, output_hidden_states=False, output_attentions=False, return_dict=True,
@@ -140,8 +144,14 @@ class Qwen2Model(nn.Module):
         return self.norm(x)
 
 
-class CausalLMOutput(SimpleNamespace):
-    pass
+@dataclass
+class CausalLMOutput:
+    """A dataclass, like transformers' ModelOutput: FSDP finds the output tensors to hook its
+    pre-backward onto only inside containers it knows (a SimpleNamespace hides them, and the
+    backward of a sharded model on several ranks then fails)."""
+
+    logits: torch.Tensor
+    loss: Optional[torch.Tensor] = None
 
 
 class Qwen2ForCausalLM(nn.Module):

@@ -1,6 +1,6 @@
 """Process groups and the reference's data parallelism (spec E.5): FSDP FULL_SHARD on CUDA with
-several ranks; on CPU (gloo, torch 1.13 whose FSDP cannot be imported under Python 3.11) an
-explicit gradient average, which is the same mean gradient."""
+several ranks; on CPU (gloo) an explicit gradient average, which is the same mean gradient and also
+runs under torch 1.13 (a bookworm host's `--runner local`, whose FSDP needs CUDA)."""
 
 import contextlib
 import functools

@@ -4,6 +4,7 @@ numerics, and the harness's validation of the returned object. Run in the CPU im
 """
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -139,6 +140,17 @@ class ModelContract(unittest.TestCase):
             grads.append(self.model.lm_head.weight.grad.clone())
         self.assertTrue(torch.allclose(grads[0], grads[1], atol=1e-6))
 
+
+    def test_output_is_a_dataclass_fsdp_can_hook(self):
+        # FSDP registers its pre-backward hooks on tensors it finds in the output (dataclasses,
+        # mappings, sequences); a SimpleNamespace hid the logits and broke FSDP on several ranks.
+        out = self.model(torch.randint(0, 512, (1, 4)))
+        self.assertTrue(dataclasses.is_dataclass(out))
+        self.assertIn("logits", [f.name for f in dataclasses.fields(out)])
+
+    def test_kv_heads_split_whole_over_four_tensor_parallel_ranks(self):
+        self.assertEqual(TINY_QWEN2["num_key_value_heads"] % 4, 0)
+        self.assertEqual(TINY_QWEN2["num_attention_heads"] % TINY_QWEN2["num_key_value_heads"], 0)
 
 class ReferenceNumerics(unittest.TestCase):
     def test_micro_batches_equal_one_full_batch_step(self):
