@@ -70,9 +70,8 @@ export function redactUrl(url: string): string {
  * agent cannot make the client hold more than that; `null` when it did.
  */
 async function readBounded(res: Response, maxBytes: number, controller: AbortController): Promise<Uint8Array | null> {
-  const declared = Number(res.headers.get("content-length") ?? "NaN");
-  if (declared > maxBytes || res.body === null) {
-    if (res.body === null) return new Uint8Array();
+  if (res.body === null) return new Uint8Array();
+  if (Number(res.headers.get("content-length") ?? "NaN") > maxBytes) {
     controller.abort();
     return null;
   }
@@ -80,19 +79,14 @@ async function readBounded(res: Response, maxBytes: number, controller: AbortCon
   let size = 0;
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     size += chunk.length;
-    if (size > maxBytes) {
-      controller.abort();
-      return null;
-    }
+    if (size > maxBytes) break; // leaving the loop cancels the body's stream
     chunks.push(chunk);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  if (size <= maxBytes) return Buffer.concat(chunks, size);
+  // Aborted only now: aborting inside the loop made the stream's cancel throw, and the answer
+  // read as a timeout rather than as too large.
+  controller.abort();
+  return null;
 }
 
 /**

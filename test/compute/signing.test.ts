@@ -87,6 +87,23 @@ describe("the agent over HTTP", () => {
     expect(r._unsafeUnwrap().body).toEqual({ version: 1, type: "pong", hotkey: bob.address });
   });
 
+  it("error: an answer over maxResponseBytes is refused, whether its length is declared or only streamed", async () => {
+    const client = createComputeClient({ baseUrl: url, signer: alice, minerHotkey: bob.address });
+    const declared = await client.request("GET", "/v1/ping", undefined, { maxResponseBytes: 10 });
+    expect(declared._unsafeUnwrapErr()).toMatchObject({ type: "bad_response", message: "response over 10 bytes", status: 200 });
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulled++;
+        c.enqueue(new Uint8Array(8));
+      },
+    });
+    const streaming = createComputeClient({ baseUrl: url, signer: alice, minerHotkey: bob.address, fetchFn: async () => new Response(endless) });
+    const streamed = await streaming.request("GET", "/v1/ping", undefined, { maxResponseBytes: 20 });
+    expect(streamed._unsafeUnwrapErr()).toMatchObject({ type: "bad_response", message: "response over 20 bytes" });
+    expect(pulled).toBeLessThan(10); // read up to the bound, then abandoned
+  });
+
   it("error: a replayed request is refused", async () => {
     const headers = signed(alice);
     expect((await send(headers)).status).toBe(200);
